@@ -1,6 +1,7 @@
 """`gradflow serve`: start the web app under uvicorn and print the URL to open."""
 
 import argparse
+import os
 import threading
 import webbrowser
 
@@ -35,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
+    # The app factory reads its Settings from the environment (in every worker process), so what was
+    # chosen on the command line must reach it there.
+    os.environ["GRADFLOW_HOST"] = args.host
+    os.environ["GRADFLOW_PORT"] = str(args.port)
+    os.environ["GRADFLOW_WORKERS"] = str(args.workers)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     url = f"http://{shown}:{args.port}/"
     print(f"Gradient Flow Lab: open {url}", flush=True)
