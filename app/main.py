@@ -6,7 +6,7 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__
 from app.paths import STATIC_DIR
 from app.settings import Settings
-from app.web import health, pages, vendor
+from app.web import classroom, health, pages, vendor
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.include_router(health.router)
+    app.include_router(classroom.router)
     app.include_router(vendor.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
