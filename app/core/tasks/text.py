@@ -1,0 +1,85 @@
+"""Next-character prediction on a short bundled text, softmax and cross-entropy at every step.
+
+The corpus (corpus_ko.txt, beside this file) is a few paragraphs in Korean and English about recurrent
+networks, in the lecture's words; its vocabulary is every distinct character, Hangul included, in code point
+order. A batch is B windows of T + 1 characters at random offsets: the input is the one-hot of the first T,
+the target the index of the next character at every step (min-char-rnn's setup).
+
+Baseline: a network that ignores the context predicts the corpus's character frequencies; its loss is the
+unigram entropy per character, T times that in all. Chance accuracy: always naming the most common character.
+"""
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from app.core.tasks.base import Param, Task, argmax_accuracy, one_hot
+
+CORPUS_PATH = Path(__file__).with_name("corpus_ko.txt")
+
+
+@cache
+def corpus() -> tuple[str, tuple[str, ...], np.ndarray]:
+    """(text, vocabulary, text as vocabulary indices)."""
+    text = CORPUS_PATH.read_text(encoding="utf-8")
+    vocab = tuple(sorted(set(text)))
+    index = {ch: i for i, ch in enumerate(vocab)}
+    codes = np.array([index[ch] for ch in text], dtype=np.int64)
+    return text, vocab, codes
+
+
+@cache
+def unigram() -> np.ndarray:
+    """Frequency of each vocabulary character in the corpus."""
+    _, vocab, codes = corpus()
+    return np.bincount(codes, minlength=len(vocab)) / len(codes)
+
+
+class Text(Task):
+    name = "text"
+    title = "Next character (Korean and English text)"
+    description = (
+        "Read a short text about RNNs, in Korean and English, one character at a time and predict the next "
+        "character at every step."
+    )
+    output = "softmax"
+    loss = "ce"
+    loss_on = "all"
+    params = (Param("T", 32, 2, 1000, "characters per training sequence"),)
+    baseline_note = (
+        "predicting the corpus's character frequencies, ignoring context: unigram entropy per step"
+    )
+    accuracy_note = "share of characters predicted correctly (most probable next character)"
+
+    def input_size(self, **params) -> int:
+        return len(corpus()[1])
+
+    def output_size(self, **params) -> int:
+        return len(corpus()[1])
+
+    def baseline(self, **params) -> float:
+        q = unigram()
+        entropy = -float(np.sum(q * np.log(q)))
+        return self.resolve(**params)["T"] * entropy
+
+    def chance_accuracy(self, **params) -> float:
+        return float(unigram().max())
+
+    def solved(self, **params) -> float:
+        # One nat per character: well below the unigram entropy (about 4 nats) and reachable, since a small
+        # network can learn most of a text this short by heart.
+        return self.resolve(**params)["T"] * 1.0
+
+    def sample(self, rng, batch, **params):
+        T = self.resolve(**params)["T"]
+        _, vocab, codes = corpus()
+        starts = rng.integers(0, len(codes) - T, size=batch)  # (B,)
+        windows = codes[starts[None, :] + np.arange(T + 1)[:, None]]  # (T+1, B)
+        return one_hot(windows[:-1], len(vocab)), windows[1:]
+
+    def accuracy(self, outputs, y, **params):
+        return argmax_accuracy(outputs, y, slice(None))
+
+
+TASK = Text()
