@@ -7,6 +7,7 @@ from app import __version__
 from app.paths import STATIC_DIR
 from app.settings import Settings
 from app.web import classroom, health, pages, vendor
+from app.web.security import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,4 +23,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(vendor.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeaders)
     return app
