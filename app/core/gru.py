@@ -1,0 +1,160 @@
+"""The GRU of Cho et al. (2014), forward and backprop through time.
+
+Equations, in the order the code runs them (row vectors; v_t = [h_{t−1}; x_t]; h_0 = 0; W_z, W_r, W_n
+are (H, H+D), their first H columns act on the state, written W_·h, the rest on x_t, written W_·x):
+    z_t = σ(W_z v_t + b_z)                       (B, H)   update gate
+    r_t = σ(W_r v_t + b_r)                       (B, H)   reset gate
+    n_t = tanh(W_n [r_t ⊙ h_{t−1}; x_t] + b_n)   (B, H)   candidate
+    h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}        (B, H)
+Backward, from t = T down to 1 (dh_t is the readout's direct dL/dh_t):
+    δh_t = dh_t + (carry from step t+1)          total dL/dh_t
+    δz_n = δh_t ⊙ (1 − z_t) ⊙ (1 − n_t²)
+    δz_z = δh_t ⊙ (h_{t−1} − n_t) ⊙ z_t(1 − z_t)
+    δ(r⊙h) = W_nhᵀ δz_n ;  δz_r = δ(r⊙h) ⊙ h_{t−1} ⊙ r_t(1 − r_t)
+    carry to step t−1 = δh_t ⊙ z_t + δ(r⊙h) ⊙ r_t + W_zhᵀ δz_z + W_rhᵀ δz_r
+    dW_z = Σ_t δz_zᵀ v_t,  dW_r = Σ_t δz_rᵀ v_t,  dW_n = Σ_t δz_nᵀ [r_t ⊙ h_{t−1}; x_t],  db_· = Σ_t δz_·
+Truncated BPTT with k: at t = k, 2k, … h_{t−1} is a constant, so no carry is passed back across it.
+
+Fused as in lstm.py: the x_t part of all three gates for all steps is one matmul before the loop, blocks
+stored in the order [r, z, n] (the sigmoid gates side by side; z and n side by side because both of
+their δz are δh_t times a factor known after the forward pass), the ½ of σ(z) = ½ + ½ tanh(z/2) folded
+into the sigmoid rows of the weights used forward, and the weight gradients are matmuls after the loop.
+"""
+
+import numpy as np
+
+from app.core.functional import sigmoid, tanh
+
+ORDER = ("r", "z", "n")  # internal order of the fused gate blocks
+
+
+def step(params: dict, x_t: np.ndarray, h_prev: np.ndarray) -> np.ndarray:
+    """One step, written exactly as the equations (the fused forward below must agree with it)."""
+    v_t = np.concatenate([h_prev, x_t], axis=1)  # (B, H+D)
+    z_t = sigmoid(v_t @ params["W_z"].T + params["b_z"])
+    r_t = sigmoid(v_t @ params["W_r"].T + params["b_r"])
+    n_t = tanh(np.concatenate([r_t * h_prev, x_t], axis=1) @ params["W_n"].T + params["b_n"])
+    return (1 - z_t) * n_t + z_t * h_prev
+
+
+def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None) -> dict:
+    """Run the GRU over x (T, B, D). The cache holds x, h0, hidden (T, B, H), reset_hidden = r_t ⊙ h_{t−1}
+    (T, B, H), the fused gate activations (T, B, 3H) and `gates`, a dict of (T, B, H) views z, r, n."""
+    T, B, D = x.shape
+    H = params["b_z"].shape[0]
+    dtype = params["W_z"].dtype
+    W_rz_h_T = np.ascontiguousarray(0.5 * np.concatenate([params["W_r"][:, :H], params["W_z"][:, :H]]).T)
+    W_nh_T = np.ascontiguousarray(params["W_n"][:, :H].T)  # (H, H)
+    W_x = np.concatenate([0.5 * params["W_r"][:, H:], 0.5 * params["W_z"][:, H:], params["W_n"][:, H:]])
+    b = np.concatenate([0.5 * params["b_r"], 0.5 * params["b_z"], params["b_n"]])  # (3H,)
+
+    a = np.empty((T, B, 3 * H), dtype=dtype)
+    np.matmul(x.reshape(T * B, D), W_x.T, out=a.reshape(T * B, 3 * H))
+    a += b  # (T, B, 3H): input part of every pre-activation, overwritten by the activations
+    hidden = np.empty((T, B, H), dtype=dtype)
+    reset_hidden = np.empty_like(hidden)
+    rec_rz = np.empty((B, 2 * H), dtype=dtype)
+    rec_n = np.empty((B, H), dtype=dtype)
+    h_prev = np.zeros((B, H), dtype=dtype) if h0 is None else h0
+    for t in range(T):
+        a_t = a[t]
+        rz = a_t[:, : 2 * H]
+        started = t > 0 or h0 is not None  # h_0 = 0 makes both recurrent products zero
+        if started:
+            rz += np.matmul(h_prev, W_rz_h_T, out=rec_rz)
+        np.tanh(rz, out=rz)
+        rz *= 0.5
+        rz += 0.5
+        r_t, z_t, n_t = a_t[:, :H], a_t[:, H : 2 * H], a_t[:, 2 * H :]
+        rh = np.multiply(r_t, h_prev, out=reset_hidden[t])
+        if started:
+            n_t += np.matmul(rh, W_nh_T, out=rec_n)
+        np.tanh(n_t, out=n_t)
+        h_t = np.subtract(h_prev, n_t, out=hidden[t])
+        h_t *= z_t
+        h_t += n_t
+        h_prev = h_t
+    gates = {k: a[:, :, j * H : (j + 1) * H] for j, k in enumerate(ORDER)}
+    return {
+        "x": x,
+        "h0": h0,
+        "hidden": hidden,
+        "reset_hidden": reset_hidden,
+        "fused_gates": a,
+        "gates": {k: gates[k] for k in ("z", "r", "n")},
+    }
+
+
+def backward(
+    params: dict, cache: dict, dh: np.ndarray, truncate: int | None = None
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Backprop through time. dh (T, B, H) is the readout's direct dL/dh_t. Returns the grads of the
+    W_· and b_·, and grad_hidden (T, B, H): the total dL/dh_t that the (possibly truncated) pass reaches."""
+    x, h0, hidden, rh, a = (
+        cache["x"],
+        cache["h0"],
+        cache["hidden"],
+        cache["reset_hidden"],
+        cache["fused_gates"],
+    )
+    T, B, D = x.shape
+    H = hidden.shape[2]
+    W_rz_h = np.ascontiguousarray(np.concatenate([params["W_r"][:, :H], params["W_z"][:, :H]]))  # (2H, H)
+    W_nh = np.ascontiguousarray(params["W_n"][:, :H])  # (H, H)
+    r, z, n = (a[:, :, j * H : (j + 1) * H] for j in range(3))
+
+    # The factors of δz that depend only on the forward pass, for all steps at once.
+    dz = np.empty_like(a)  # (T, B, 3H) [r, z, n]
+    d_r, d_z, d_n = (dz[:, :, j * H : (j + 1) * H] for j in range(3))
+    np.subtract(1.0, r, out=d_r)
+    d_r *= r
+    d_r[1:] *= hidden[:-1]  # δz_r / δ(r⊙h) = h_{t−1} ⊙ r(1 − r)
+    if h0 is None:
+        d_r[0] = 0.0
+    else:
+        d_r[0] *= h0
+    np.subtract(1.0, z, out=d_z)
+    d_z *= z
+    d_z[1:] *= hidden[:-1] - n[1:]  # δz_z / δh_t = (h_{t−1} − n_t) ⊙ z(1 − z)
+    d_z[0] *= -n[0] if h0 is None else h0 - n[0]
+    np.multiply(n, n, out=d_n)
+    np.subtract(1.0, d_n, out=d_n)
+    d_n *= 1.0 - z  # δz_n / δh_t = (1 − z_t) ⊙ (1 − n_t²)
+
+    grad_hidden = np.empty_like(hidden)
+    carry = np.zeros((B, H), dtype=hidden.dtype)
+    d_rh = np.empty((B, H), dtype=hidden.dtype)
+    rec = np.empty((B, H), dtype=hidden.dtype)
+    for t in range(T - 1, -1, -1):
+        dh_t = np.add(dh[t], carry, out=grad_hidden[t])
+        dz_t = dz[t]
+        zn = dz_t.reshape(B, 3, H)[:, 1:]  # (B, 2, H) view: δz_z, δz_n
+        zn *= dh_t[:, None, :]
+        np.matmul(dz_t[:, 2 * H :], W_nh, out=d_rh)  # δ(r⊙h)
+        dz_t[:, :H] *= d_rh  # δz_r
+        if t == 0 or (truncate and t % truncate == 0):
+            carry.fill(0.0)  # h_{t−1} is a constant here: nothing flows into the previous chunk
+        else:
+            np.multiply(dh_t, z[t], out=carry)
+            d_rh *= r[t]
+            carry += d_rh
+            carry += np.matmul(dz_t[:, : 2 * H], W_rz_h, out=rec)
+
+    dz2 = dz.reshape(T * B, 3 * H)
+    dW_rz = np.empty((2 * H, H + D), dtype=hidden.dtype)
+    dW_rz[:, :H] = dz2[B:, : 2 * H].T @ hidden[:-1].reshape(-1, H)
+    if h0 is not None:
+        dW_rz[:, :H] += dz[0, :, : 2 * H].T @ h0
+    dW_x = dz2.T @ x.reshape(T * B, D)  # (3H, D)
+    dW_rz[:, H:] = dW_x[: 2 * H]
+    dW_n = np.concatenate([dz2[:, 2 * H :].T @ rh.reshape(T * B, H), dW_x[2 * H :]], axis=1)
+    db = dz2.sum(axis=0)
+    grads = {
+        "W_z": dW_rz[H:],
+        "W_r": dW_rz[:H],
+        "W_n": dW_n,
+        "b_z": db[H : 2 * H],
+        "b_r": db[:H],
+        "b_n": db[2 * H :],
+    }
+    return grads, grad_hidden

@@ -1,0 +1,168 @@
+"""The LSTM, forward and backprop through time, with the cell state c_t kept for the page.
+
+Equations, in the order the code runs them (row vectors; v_t = [h_{t−1}; x_t], h first as in the
+lecture's W_f[h_{t−1}, x_t]; h_0 = c_0 = 0; W_f, W_i, W_g, W_o are (H, H+D)):
+    f_t = σ(W_f v_t + b_f)                       (B, H)   forget gate
+    i_t = σ(W_i v_t + b_i)                       (B, H)   input gate
+    g_t = tanh(W_g v_t + b_g)                    (B, H)   candidate
+    o_t = σ(W_o v_t + b_o)                       (B, H)   output gate
+    c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t              (B, H)
+    h_t = o_t ⊙ tanh(c_t)                        (B, H)
+Backward, from t = T down to 1 (dh_t is the readout's direct dL/dh_t):
+    δh_t = dh_t + Σ_gates W_·,hᵀ δz_·,t+1        total dL/dh_t
+    δc_t = δh_t ⊙ o_t ⊙ (1 − tanh²(c_t)) + δc_{t+1} ⊙ f_{t+1}          total dL/dc_t
+    δz_o = δh_t ⊙ tanh(c_t) ⊙ o_t(1 − o_t)      δz_f = δc_t ⊙ c_{t−1} ⊙ f_t(1 − f_t)
+    δz_i = δc_t ⊙ g_t ⊙ i_t(1 − i_t)             δz_g = δc_t ⊙ i_t ⊙ (1 − g_t²)
+    dW_· = Σ_t δz_·,tᵀ v_t,   db_· = Σ_t δz_·,t
+Truncated BPTT with k: at t = k, 2k, … the state (h_{t−1}, c_{t−1}) entering the chunk is a constant, so
+neither δh nor δc is passed back across it; every step still adds to the weight gradients.
+
+How the code is fused (the names that leave this file are the lecture's):
+- The four gates are one (H+D) → 4H map, stored in the order [o, f, i, g]: the three sigmoid gates side by
+  side, and f, i, g side by side because all three of their δz are δc_t times a factor known after the
+  forward pass (those factors are computed for all steps at once before the backward loop).
+- The x_t part of every gate, for all steps, is one matmul before the loop; the loop has one
+  (B, H) × (H, 4H) matmul forward and one (B, 4H) × (4H, H) backward; dW is two matmuls after the loop.
+- σ(z) = ½ + ½ tanh(z/2) (see functional.py); the ½ inside is folded into the sigmoid rows of the weights
+  used forward, so one tanh call covers all four gates.
+"""
+
+import numpy as np
+
+from app.core.functional import sigmoid, tanh
+
+ORDER = ("o", "f", "i", "g")  # internal order of the fused gate blocks
+
+
+def step(
+    params: dict, x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One step, written exactly as the equations (the fused forward below must agree with it)."""
+    v_t = np.concatenate([h_prev, x_t], axis=1)  # (B, H+D)
+    f_t = sigmoid(v_t @ params["W_f"].T + params["b_f"])
+    i_t = sigmoid(v_t @ params["W_i"].T + params["b_i"])
+    g_t = tanh(v_t @ params["W_g"].T + params["b_g"])
+    o_t = sigmoid(v_t @ params["W_o"].T + params["b_o"])
+    c_t = f_t * c_prev + i_t * g_t
+    h_t = o_t * tanh(c_t)
+    return h_t, c_t
+
+
+def fused_weights(params: dict) -> tuple[np.ndarray, np.ndarray]:
+    """W (4H, H+D) and b (4H,) with the gate blocks in ORDER."""
+    W = np.concatenate([params[f"W_{k}"] for k in ORDER])  # (4H, H+D)
+    b = np.concatenate([params[f"b_{k}"] for k in ORDER])  # (4H,)
+    return W, b
+
+
+def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray | None = None) -> dict:
+    """Run the LSTM over x (T, B, D). The cache holds x, h0, c0, hidden, cell, tanh_cell (T, B, H), the
+    fused gate activations (T, B, 4H) and `gates`, a dict of (T, B, H) views f, i, g, o into them."""
+    T, B, D = x.shape
+    H = params["b_f"].shape[0]
+    W, b = fused_weights(params)
+    half = np.ones(4 * H, dtype=W.dtype)
+    half[: 3 * H] = 0.5  # tanh(z/2) for the sigmoid gates
+    W_h_T = np.ascontiguousarray((W[:, :H] * half[:, None]).T)  # (H, 4H)
+    W_x = W[:, H:] * half[:, None]  # (4H, D)
+
+    z = np.empty((T, B, 4 * H), dtype=W.dtype)
+    np.matmul(x.reshape(T * B, D), W_x.T, out=z.reshape(T * B, 4 * H))
+    z += b * half  # (T, B, 4H): input part of every pre-activation, overwritten by the activations
+    cell = np.empty((T, B, H), dtype=W.dtype)
+    tanh_cell = np.empty_like(cell)
+    hidden = np.empty_like(cell)
+    rec = np.empty((B, 4 * H), dtype=W.dtype)
+    ig = np.empty((B, H), dtype=W.dtype)
+    h_prev, c_prev = h0, (np.zeros((B, H), dtype=W.dtype) if c0 is None else c0)
+    for t in range(T):
+        z_t = z[t]
+        if h_prev is not None:
+            z_t += np.matmul(h_prev, W_h_T, out=rec)
+        np.tanh(z_t, out=z_t)
+        sig = z_t[:, : 3 * H]
+        sig *= 0.5
+        sig += 0.5
+        o_t, f_t, i_t, g_t = z_t[:, :H], z_t[:, H : 2 * H], z_t[:, 2 * H : 3 * H], z_t[:, 3 * H :]
+        c_t = np.multiply(f_t, c_prev, out=cell[t])
+        c_t += np.multiply(i_t, g_t, out=ig)
+        np.tanh(c_t, out=tanh_cell[t])
+        h_prev = np.multiply(o_t, tanh_cell[t], out=hidden[t])
+        c_prev = c_t
+    gates = {k: z[:, :, j * H : (j + 1) * H] for j, k in enumerate(ORDER)}
+    return {
+        "x": x,
+        "h0": h0,
+        "c0": c0,
+        "hidden": hidden,
+        "cell": cell,
+        "tanh_cell": tanh_cell,
+        "fused_gates": z,
+        "gates": {k: gates[k] for k in ("f", "i", "g", "o")},
+    }
+
+
+def backward(
+    params: dict, cache: dict, dh: np.ndarray, truncate: int | None = None
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Backprop through time. dh (T, B, H) is the readout's direct dL/dh_t. Returns the grads of the
+    W_· and b_·, grad_hidden and grad_cell (T, B, H): the total dL/dh_t and dL/dc_t that the pass reaches."""
+    x, h0, c0 = cache["x"], cache["h0"], cache["c0"]
+    hidden, cell, tanh_cell, z = cache["hidden"], cache["cell"], cache["tanh_cell"], cache["fused_gates"]
+    T, B, D = x.shape
+    H = hidden.shape[2]
+    W, _ = fused_weights(params)
+    W_h = np.ascontiguousarray(W[:, :H])  # (4H, H)
+    o, f, i, g = (z[:, :, j * H : (j + 1) * H] for j in range(4))
+
+    # δz = (δh_t or δc_t) × a factor that depends only on the forward pass; compute every factor for all
+    # steps at once here, so the loop does one multiplication per block.
+    dz = np.empty_like(z)  # (T, B, 4H) [o, f, i, g]
+    np.subtract(1.0, z[:, :, : 3 * H], out=dz[:, :, : 3 * H])
+    dz[:, :, : 3 * H] *= z[:, :, : 3 * H]  # σ' = s(1 − s) for o, f, i
+    dz[:, :, :H] *= tanh_cell  # δz_o / δh_t
+    dz[1:, :, H : 2 * H] *= cell[:-1]  # δz_f / δc_t
+    if c0 is None:
+        dz[0, :, H : 2 * H] = 0.0
+    else:
+        dz[0, :, H : 2 * H] *= c0
+    dz[:, :, 2 * H : 3 * H] *= g  # δz_i / δc_t
+    np.multiply(g, g, out=dz[:, :, 3 * H :])
+    np.subtract(1.0, dz[:, :, 3 * H :], out=dz[:, :, 3 * H :])
+    dz[:, :, 3 * H :] *= i  # δz_g / δc_t
+    grad_cell = np.multiply(tanh_cell, tanh_cell)
+    np.subtract(1.0, grad_cell, out=grad_cell)
+    grad_cell *= o  # (T, B, H) ∂h_t/∂c_t, turned into δc_t in the loop
+
+    grad_hidden = np.empty_like(hidden)
+    carry_h = np.zeros((B, H), dtype=hidden.dtype)  # Σ W_·,hᵀ δz_·,t+1
+    carry_c = np.zeros((B, H), dtype=hidden.dtype)  # δc_{t+1} ⊙ f_{t+1}
+    for t in range(T - 1, -1, -1):
+        dh_t = np.add(dh[t], carry_h, out=grad_hidden[t])
+        dc_t = grad_cell[t]
+        dc_t *= dh_t
+        dc_t += carry_c
+        dz_t = dz[t]
+        dz_t[:, :H] *= dh_t  # δz_o
+        fig = dz_t.reshape(B, 4, H)[:, 1:]  # (B, 3, H) view: δz_f, δz_i, δz_g
+        fig *= dc_t[:, None, :]
+        if t == 0 or (truncate and t % truncate == 0):
+            carry_h.fill(0.0)  # (h_{t−1}, c_{t−1}) is a constant here: nothing flows into the previous chunk
+            carry_c.fill(0.0)
+        else:
+            np.multiply(dc_t, f[t], out=carry_c)
+            np.matmul(dz_t, W_h, out=carry_h)
+
+    dz2 = dz.reshape(T * B, 4 * H)
+    dW = np.empty_like(W)  # (4H, H+D)
+    dW[:, :H] = dz[1:].reshape(-1, 4 * H).T @ hidden[:-1].reshape(-1, H)
+    if h0 is not None:
+        dW[:, :H] += dz[0].T @ h0
+    dW[:, H:] = dz2.T @ x.reshape(T * B, D)
+    db = dz2.sum(axis=0)
+    grads = {}
+    for j, k in enumerate(ORDER):
+        grads[f"W_{k}"] = dW[j * H : (j + 1) * H]
+        grads[f"b_{k}"] = db[j * H : (j + 1) * H]
+    grads = {name: grads[name] for name in ("W_f", "W_i", "W_g", "W_o", "b_f", "b_i", "b_g", "b_o")}
+    return grads, grad_hidden, grad_cell
