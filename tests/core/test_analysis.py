@@ -1,0 +1,436 @@
+"""Tests for app/core/analysis.py: every analysis against finite differences of the forward pass, and the
+closed-form cases of the lecture (W_hh = 0, the constant error carousel, the Pascanu bound)."""
+
+import numpy as np
+import pytest
+
+from app.core import analysis, build_model, gru, lstm, rnn
+
+T, B, D, H, K = 6, 3, 3, 4, 2
+EPS = 1e-6
+EXAMPLE = 1  # not 0, so that picking the example is tested too
+
+# (kind, build options): the RNN with both activations, and the gated cells
+CASES = [
+    pytest.param("rnn", {"activation": "tanh"}, id="rnn-tanh"),
+    pytest.param("rnn", {"activation": "relu"}, id="rnn-relu"),
+    pytest.param("lstm", {}, id="lstm"),
+    pytest.param("gru", {}, id="gru"),
+]
+KINDS = ["rnn", "lstm", "gru"]
+
+
+def make(kind, T=T, output="linear", seed=0, sizes=(D, H, K), **options):
+    d, h, k = sizes
+    model = build_model(kind, input_size=d, hidden_size=h, output_size=k, seed=seed, output=output, **options)
+    rng = np.random.default_rng(seed + 100)
+    x = rng.standard_normal((T, B, d))
+    y = rng.standard_normal((T, B, k))
+    return model, x, y
+
+
+def state(model, trace, t, example=EXAMPLE):
+    """s_t of one example as a vector: h_t, or (h_t, c_t) for the LSTM."""
+    parts = [trace.hidden[t, example]] + ([trace.cell[t, example]] if model.kind == "lstm" else [])
+    return np.concatenate(parts)
+
+
+def run_from(model, x, states):
+    """s at the end of x (T', N, D), starting from the states (N, S), with the cells' own forward."""
+    p = model.params
+    if model.kind == "rnn":
+        return rnn.forward(p, x, h0=states, activation=model.activation)["hidden"][-1]
+    if model.kind == "gru":
+        return gru.forward(p, x, h0=states)["hidden"][-1]
+    cache = lstm.forward(p, x, h0=states[:, :H].copy(), c0=states[:, H:].copy())
+    return np.concatenate([cache["hidden"][-1], cache["cell"][-1]], axis=1)
+
+
+def central_difference(f, v):
+    """(f(v + εe_j) − f(v − εe_j)) / 2ε for every j, as the columns of a Jacobian; f maps rows to rows."""
+    n = len(v)
+    out = f(v + EPS * np.concatenate([np.eye(n), -np.eye(n)]))  # (2n, m)
+    return (out[:n] - out[n:]).T / (2 * EPS)
+
+
+def state_jacobian_fd(model, x, s, t_from, t_to, example=EXAMPLE):
+    """∂s_{t_to}/∂s_{t_from} by central differences, rerunning steps t_from+1 … t_to (0-based)."""
+    rest = x[t_from + 1 : t_to + 1, [example]]  # (T', 1, D)
+    return central_difference(lambda states: run_from(model, np.repeat(rest, len(states), axis=1), states), s)
+
+
+# ---- the one-step Jacobians every other analysis is built from ----
+
+
+@pytest.mark.parametrize(("kind", "options"), CASES)
+def test_step_jacobians_match_finite_differences(kind, options):
+    model, x, y = make(kind, **options)
+    trace = model.run(x, y)
+    J, X = analysis.step_jacobians(model, trace, EXAMPLE)
+    S = H * (2 if kind == "lstm" else 1)
+    assert J.shape == (T, S, S)
+    assert X.shape == (T, S, D)
+    for t in range(T):
+        before = np.zeros(S) if t == 0 else state(model, trace, t - 1)
+        np.testing.assert_allclose(J[t], state_jacobian_fd(model, x, before, t - 1, t), rtol=1e-6, atol=1e-9)
+        one_step = lambda xs, before=before, t=t: run_from(  # noqa: E731
+            model, xs[None], np.repeat(before[None], len(xs), axis=0)
+        )
+        np.testing.assert_allclose(X[t], central_difference(one_step, x[t, EXAMPLE]), rtol=1e-6, atol=1e-9)
+
+
+# ---- ‖∂s_T/∂s_t‖₂ ----
+
+
+@pytest.mark.parametrize(("kind", "options"), CASES)
+def test_jacobian_norms_match_finite_differences(kind, options):
+    model, x, y = make(kind, **options)
+    trace = model.run(x, y)
+    norm = analysis.jacobian_norms(model, trace, EXAMPLE)["norm"]
+    expected = [
+        np.linalg.norm(state_jacobian_fd(model, x, state(model, trace, t), t, T - 1), 2) for t in range(T - 1)
+    ]
+    np.testing.assert_allclose(norm[:-1], expected, rtol=1e-6)
+    assert norm[-1] == pytest.approx(1.0)  # ∂s_T/∂s_T = I
+    assert np.all(np.diff(norm) != 0)  # a real function of t, not a constant
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"activation": "tanh", "spectral_radius": 1.5},
+        {"activation": "tanh", "recurrent_init": "orthogonal"},
+        {"activation": "relu", "spectral_radius": 0.9},
+        {"activation": "relu", "spectral_radius": 1.3, "input_scale": 3.0},
+    ],
+)
+def test_jacobian_norms_rnn_bound_holds(options):
+    model, x, y = make("rnn", T=30, **options)
+    result = analysis.jacobian_norms(model, model.run(x, y), EXAMPLE)
+    sigma = np.linalg.svd(model.params["W_hh"], compute_uv=False)[0]
+    np.testing.assert_allclose(result["bound"], sigma ** np.arange(29, -1, -1), rtol=1e-12)
+    assert np.all(result["norm"] <= result["bound"] * (1 + 1e-12))
+    assert (
+        result["norm"][0] < 0.5 * result["bound"][0]
+    )  # tanh' < 1 and relu's zeros make it loose over 29 steps
+
+
+def test_jacobian_norms_bound_is_none_for_gated_cells():
+    for kind in ("lstm", "gru"):
+        model, x, y = make(kind)
+        assert analysis.jacobian_norms(model, model.run(x, y))["bound"] is None
+
+
+def test_jacobian_norms_zero_recurrence_gives_zero_beyond_one_step():
+    model, x, y = make("rnn")
+    model.params["W_hh"][:] = 0.0
+    result = analysis.jacobian_norms(model, model.run(x, y), EXAMPLE)
+    np.testing.assert_array_equal(result["norm"], [0, 0, 0, 0, 0, 1])
+    np.testing.assert_array_equal(result["bound"], [0, 0, 0, 0, 0, 1])
+
+
+def test_jacobian_norms_scaled_identity_beyond_float64_squares():
+    """W_hh = 2⁻⁸ I with relu in its linear region (b_h = 10 keeps every a_t > 0) makes J_t = 2⁻⁸ I exactly,
+    so ‖∂h_T/∂h_t‖ = 2^(−8(T−t)), down to 2⁻⁷⁹² ≈ 1e−238, whose square is below the float64 range."""
+    model, x, y = make("rnn", T=100, activation="relu")
+    model.params["W_hh"][:] = np.ldexp(np.eye(H), -8)
+    model.params["b_h"][:] = 10.0
+    trace = model.run(0.1 * x, y)
+    assert (trace.hidden > 0).all()
+    result = analysis.jacobian_norms(model, trace, EXAMPLE)
+    expected = np.ldexp(1.0, -8 * np.arange(99, -1, -1))
+    np.testing.assert_allclose(result["norm"], expected, rtol=1e-12)
+    np.testing.assert_allclose(result["bound"], expected, rtol=1e-12)  # the bound is tight here
+
+
+def test_jacobian_norms_lstm_forget_one_input_zero_keeps_the_cell_path():
+    """f = 1, i = 0 (b_f = 50, b_i = −50): c_t = c_{t−1}, so J_t = [[0, diag(o_t)], [0, I]] and every product
+    ∂s_T/∂s_t = [[0, diag(o_T)], [0, I]]: the cell path ∂c_T/∂c_t = I, and ‖·‖₂ = √(1 + max o_T²)."""
+    model, x, y = make("lstm", T=20, forget_bias=50.0)
+    model.params["b_i"][:] = -50.0
+    trace = model.run(x, y)
+    assert (trace.gates["f"] == 1).all()
+    J, _ = analysis.step_jacobians(model, trace, EXAMPLE)
+    product = np.eye(2 * H)
+    for t in range(19, 0, -1):
+        product = product @ J[t]
+        np.testing.assert_allclose(product[H:, H:], np.eye(H), atol=1e-12)  # ∂c_T/∂c_{t−1}
+    o_T = trace.gates["o"][-1, EXAMPLE]
+    norm = analysis.jacobian_norms(model, trace, EXAMPLE)["norm"]
+    np.testing.assert_allclose(norm[:-1], np.sqrt(1 + np.max(o_T) ** 2), rtol=1e-10)
+
+
+# ---- the contributions of each step to the recurrent weight gradients ----
+
+RECURRENT = {"rnn": ["W_hh"], "lstm": ["W_f", "W_i", "W_g", "W_o"], "gru": ["W_z", "W_r", "W_n"]}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    ("output", "loss", "loss_on", "truncate"),
+    [
+        ("linear", "mse", "all", None),
+        ("linear", "mse", "last", None),
+        ("softmax", "ce", "last", 2),
+        ("softmax", "mse", "all", 4),
+    ],
+)
+def test_weight_grad_terms_sum_to_recurrent_gradient(kind, output, loss, loss_on, truncate):
+    model, x, y = make(kind, output=output)
+    if loss == "ce":
+        y = np.random.default_rng(1).integers(0, K, size=(T, B))
+    trace = model.run(x, y, loss=loss, loss_on=loss_on, truncate=truncate)
+    terms = analysis.weight_grad_terms(model, trace)
+    norms = analysis.weight_grad_contributions(model, trace)
+    assert sorted(terms) == sorted(norms) == sorted(RECURRENT[kind])
+    for name, term in terms.items():
+        assert term.shape == (T, H, H)
+        np.testing.assert_allclose(term.sum(axis=0), trace.grads[name][:, :H], rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(norms[name], np.linalg.norm(term, axis=(1, 2)), rtol=1e-12)
+    if loss_on == "last" and truncate:
+        # only the last chunk [4, 6) is reached from the last step's loss
+        assert np.all(norms[RECURRENT[kind][0]][:4] == 0)
+        assert np.all(norms[RECURRENT[kind][0]][4:] > 0)
+
+
+def untied_loss(model, x, y, step_params):
+    """The mse loss over every step with the cell's own step(), step t using step_params[t]: each step's
+    copy of the weights is then a separate variable, whose gradient is that step's term."""
+    p = model.params
+    h = np.zeros((x.shape[1], H))
+    c = np.zeros_like(h)
+    total = 0.0
+    for t, pt in enumerate(step_params):
+        if model.kind == "rnn":
+            h = rnn.step(pt, x[t], h, model.activation)
+        elif model.kind == "lstm":
+            h, c = lstm.step(pt, x[t], h, c)
+        else:
+            h = gru.step(pt, x[t], h)
+        y_hat = h @ p["W_hy"].T + p["b_y"]
+        total += np.sum(np.mean((y_hat - y[t]) ** 2, axis=1)) / x.shape[1]
+    return total
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_weight_grad_terms_match_untied_finite_differences(kind):
+    """Step t's term is dL/dW for the copy of W used at step t alone: checked along a random direction Δ
+    (on the state columns) by central differences, for every step and every recurrent weight."""
+    model, x, y = make(kind)
+    trace = model.run(x, y, loss="mse", loss_on="all")
+    assert untied_loss(model, x, y, [model.params] * T) == pytest.approx(trace.loss, rel=1e-12)
+    terms = analysis.weight_grad_terms(model, trace)
+    rng = np.random.default_rng(7)
+    for name, term in terms.items():
+        delta = rng.standard_normal((H, H))
+        for t in range(T):
+            moved = []
+            for sign in (1, -1):
+                pt = {k: v.copy() for k, v in model.params.items()}
+                pt[name][:, :H] += sign * EPS * delta
+                moved.append(
+                    untied_loss(model, x, y, [model.params] * t + [pt] + [model.params] * (T - t - 1))
+                )
+            fd = (moved[0] - moved[1]) / (2 * EPS)
+            assert np.sum(term[t] * delta) == pytest.approx(fd, rel=1e-6, abs=1e-10), (name, t)
+
+
+# ---- ‖dL/dh_t‖ and ‖dL/dc_t‖ ----
+
+
+def test_grad_norms_zero_recurrence_is_the_readout_gradient():
+    """With W_hh = 0 no gradient reaches an earlier step: dL/dh_t = 2 (ŷ_t − y_t) W_hy / (K B)."""
+    model, x, y = make("rnn")
+    model.params["W_hh"][:] = 0.0
+    trace = model.run(x, y, loss="mse", loss_on="all")
+    direct = 2 * (trace.outputs - y) @ model.params["W_hy"] / (K * B)  # (T, B, H)
+    norms = analysis.grad_norms(trace)
+    np.testing.assert_allclose(norms["hidden"], np.linalg.norm(direct, axis=2), rtol=1e-12)
+    np.testing.assert_allclose(norms["hidden_mean"], np.linalg.norm(direct, axis=2).mean(axis=1), rtol=1e-12)
+    assert "cell" not in norms
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_grad_norms_are_the_norms_of_the_recorded_gradients(kind):
+    model, x, y = make(kind)
+    trace = model.run(x, y, loss_on="last")
+    norms = analysis.grad_norms(trace)
+    np.testing.assert_allclose(norms["hidden"], np.linalg.norm(trace.grad_hidden, axis=2), rtol=1e-12)
+    assert norms["hidden"].shape == (T, B)
+    assert norms["hidden_mean"].shape == (T,)
+    if kind == "lstm":
+        np.testing.assert_allclose(norms["cell"], np.linalg.norm(trace.grad_cell, axis=2), rtol=1e-12)
+        np.testing.assert_allclose(norms["cell_mean"], norms["cell"].mean(axis=1), rtol=1e-12)
+
+
+def test_grad_norms_lstm_constant_error_carousel():
+    """f = 1, i = 0 and a loss on the last step only: dL/dc_t reaches every step unchanged."""
+    model, x, y = make("lstm", T=20, forget_bias=50.0)
+    model.params["b_i"][:] = -50.0
+    norms = analysis.grad_norms(model.run(x, y, loss_on="last"))
+    np.testing.assert_allclose(norms["cell"], np.broadcast_to(norms["cell"][-1], (20, B)), rtol=1e-12)
+    assert np.all(norms["cell"] > 0)
+    assert np.all(norms["hidden"][:-1] < 1e-12 * norms["hidden"][-1])
+
+
+def test_grad_norms_need_a_backward_pass():
+    model, x, y = make("rnn")
+    trace = model.run(x, y, backward=False)
+    with pytest.raises(ValueError, match="backward=True"):
+        analysis.grad_norms(trace)
+    with pytest.raises(ValueError, match="backward=True"):
+        analysis.weight_grad_contributions(model, trace)
+
+
+# ---- connectivity ‖∂ŷ_t/∂x_s‖_F ----
+
+
+def connectivity_fd(model, x, example=EXAMPLE):
+    """C[t, s] by central differences: perturb each input of x_s, rerun the whole model forward."""
+    Tn, D, K = x.shape[0], model.input_size, model.output_size
+    C = np.zeros((Tn, Tn))
+    for s in range(Tn):
+        xs = np.repeat(x[:, [example]], 2 * D, axis=1)  # (T, 2D, D): +ε and −ε on each of the D inputs
+        xs[s, np.arange(D), np.arange(D)] += EPS
+        xs[s, D + np.arange(D), np.arange(D)] -= EPS
+        out = model.run(xs, np.zeros((Tn, 2 * D, K)), backward=False).outputs  # (T, 2D, K)
+        C[:, s] = np.linalg.norm((out[:, :D] - out[:, D:]) / (2 * EPS), axis=(1, 2))
+    return C
+
+
+@pytest.mark.parametrize("output", ["linear", "softmax"])
+@pytest.mark.parametrize(("kind", "options"), CASES)
+def test_connectivity_matches_finite_differences(kind, options, output):
+    model, x, y = make(kind, output=output, **options)
+    C = analysis.connectivity(model, model.run(x, y), EXAMPLE)
+    expected = connectivity_fd(model, x)
+    below = np.tril(np.ones((T, T), dtype=bool))
+    assert C.shape == (T, T)
+    np.testing.assert_allclose(C[below], expected[below], rtol=1e-6, atol=1e-10)
+    assert np.isnan(C[~below]).all()
+    assert (expected[~below] == 0).all()  # the future does not reach the past
+    assert (C[below] > 0).all()
+
+
+@pytest.mark.parametrize("output", ["linear", "softmax"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_connectivity_many_inputs_and_outputs_matches_finite_differences(kind, output):
+    """K > H and D > S: the readout and input Jacobians are cut down to their triangular QR factors first."""
+    model, x, y = make(kind, output=output, sizes=(5, 2, 6))
+    C = analysis.connectivity(model, model.run(x, y), EXAMPLE)
+    below = np.tril(np.ones((T, T), dtype=bool))
+    np.testing.assert_allclose(C[below], connectivity_fd(model, x)[below], rtol=1e-6, atol=1e-10)
+    assert np.isnan(C[~below]).all()
+
+
+def test_connectivity_zero_recurrence_sees_only_the_current_input():
+    model, x, y = make("rnn")
+    model.params["W_hh"][:] = 0.0
+    C = analysis.connectivity(model, model.run(x, y), EXAMPLE)
+    np.testing.assert_array_equal(C[np.tril_indices(T, -1)], 0.0)
+    assert (np.diag(C) > 0).all()
+
+
+def test_connectivity_scaled_identity_beyond_float64_squares():
+    """J_t = 2⁻⁸ I (see the jacobian_norms case): ∂ŷ_t/∂x_s = W_hy 2^(−8(t−s)) W_xh exactly."""
+    model, x, y = make("rnn", T=100, activation="relu")
+    model.params["W_hh"][:] = np.ldexp(np.eye(H), -8)
+    model.params["b_h"][:] = 10.0
+    C = analysis.connectivity(model, model.run(0.1 * x, y), EXAMPLE)
+    t, s = np.tril_indices(100)
+    scale = np.linalg.norm(model.params["W_hy"] @ model.params["W_xh"])
+    np.testing.assert_allclose(C[t, s], np.ldexp(scale, -8 * (t - s)), rtol=1e-12)
+
+
+# ---- exploding runs, and the helpers ----
+
+
+def test_analyses_flag_an_exploding_run_without_raising():
+    """W_hh = 256 I with relu: h_t reaches inf at step 128 (0-based) and NaN after it. Nothing may raise or
+    warn (pytest turns RuntimeWarnings from app.* into errors); the Jacobians through a NaN state are NaN,
+    not zero, and first_nonfinite finds where that starts. Up to there every number is exact, including
+    ∂ŷ_127/∂x_0 = 256^127 W_hy W_xh, whose norm is near the top of the float64 range."""
+    model, x, y = make("rnn", T=140, activation="relu")
+    model.params["W_hh"][:] = 256 * np.eye(H)
+    model.params["b_h"][:] = 10.0
+    trace = model.run(x, y)
+    assert not trace.finite
+    assert analysis.first_nonfinite(trace.hidden) == 128
+    assert analysis.first_nonfinite(analysis.grad_norms(trace)["hidden"]) is not None
+    assert analysis.first_nonfinite(analysis.weight_grad_contributions(model, trace)["W_hh"]) is not None
+    result = analysis.jacobian_norms(model, trace, EXAMPLE)
+    assert result["norm"][-1] == 1.0
+    assert np.isnan(result["norm"][:-1]).all()  # every product passes through the NaN states
+    assert np.isinf(result["bound"][0])  # 256^139 = 2^1112 is beyond float64
+    C = analysis.connectivity(model, trace, EXAMPLE)
+    assert analysis.first_nonfinite(C[:, 0]) == 129  # ŷ_128 still depends linearly on x_0; ŷ_129 is NaN
+    scale = np.linalg.norm(model.params["W_hy"] @ model.params["W_xh"])
+    assert C[127, 0] == pytest.approx(np.ldexp(scale, 8 * 127), rel=1e-12)
+
+
+def test_first_nonfinite_finds_the_earliest_step():
+    a = np.zeros((5, 2, 3))
+    assert analysis.first_nonfinite(a) is None
+    a[3, 1, 2] = np.inf
+    a[4, 0, 0] = np.nan
+    assert analysis.first_nonfinite(a) == 3
+    assert analysis.first_nonfinite(np.array([1.0, np.nan])) == 1
+    assert analysis.first_nonfinite(np.zeros(0)) is None
+
+
+def test_spectral_norms_match_svd():
+    rng = np.random.default_rng(3)
+    n = 40
+    chain = [np.eye(n)]
+    W = rng.standard_normal((n, n)) / np.sqrt(n)
+    for _ in range(20):
+        chain.append(chain[-1] @ (np.tanh(rng.standard_normal(n)) ** 2 * W))
+    stacks = [
+        np.stack(chain),  # products of Jacobians: Lanczos converges
+        rng.standard_normal((8, n, n)),  # flat spectra: most fall back to the SVD
+        rng.standard_normal((3, n, n)) * np.array([1e-200, 1.0, 1e200])[:, None, None],
+        np.stack([np.eye(n), np.zeros((n, n)), np.outer(rng.standard_normal(n), rng.standard_normal(n))]),
+        rng.standard_normal((4, 5, 5)),  # smaller than the Lanczos steps: the SVD directly
+    ]
+    for P in stacks:
+        expected = np.linalg.svd(P, compute_uv=False)[:, 0]
+        np.testing.assert_allclose(analysis.spectral_norms(P), expected, rtol=1e-10)
+    P = rng.standard_normal((3, n, n))
+    P[0, 1, 2] = np.nan
+    P[1, 3, 3] = -np.inf
+    result = analysis.spectral_norms(P)
+    assert np.isnan(result[0])
+    assert result[1] == np.inf
+    assert result[2] == pytest.approx(np.linalg.svd(P[2], compute_uv=False)[0], rel=1e-10)
+
+
+def test_lanczos_reports_only_converged_values():
+    """The Lanczos path either gives σ_max to the tolerance or NaN (then the SVD takes over): products of
+    Jacobians converge within 16 steps, a flat Gaussian spectrum does not."""
+    rng = np.random.default_rng(4)
+    n = 64
+    W = rng.standard_normal((n, n)) / np.sqrt(n)
+    products = np.stack([np.linalg.matrix_power(W, k) for k in range(6, 12)])
+    scale = np.abs(products).max(axis=(1, 2))
+    top = analysis._lanczos_top(products, scale, tol=1e-8, steps=16) * scale
+    np.testing.assert_allclose(top, np.linalg.svd(products, compute_uv=False)[:, 0], rtol=1e-10)
+    flat = rng.standard_normal((4, n, n))
+    assert np.isnan(analysis._lanczos_top(flat, np.abs(flat).max(axis=(1, 2)), tol=1e-8, steps=16)).all()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_analyse_gives_every_analysis_at_once(kind):
+    model, x, y = make(kind)
+    trace = model.run(x, y)
+    result = analysis.analyse(model, trace, EXAMPLE)
+    np.testing.assert_array_equal(result["connectivity"], analysis.connectivity(model, trace, EXAMPLE))
+    np.testing.assert_array_equal(
+        result["jacobian_norms"]["norm"], analysis.jacobian_norms(model, trace, 1)["norm"]
+    )
+    np.testing.assert_array_equal(result["grad_norms"]["hidden"], analysis.grad_norms(trace)["hidden"])
+    for name, norms in analysis.weight_grad_contributions(model, trace).items():
+        np.testing.assert_array_equal(result["weight_grad_contributions"][name], norms)
+    forward_only = analysis.analyse(model, model.run(x, y, backward=False), EXAMPLE)
+    assert forward_only["grad_norms"] is None
+    assert forward_only["weight_grad_contributions"] is None
+    np.testing.assert_array_equal(forward_only["connectivity"], result["connectivity"])
