@@ -6,7 +6,7 @@ import importlib
 
 from app import __version__
 
-SUBCOMMANDS = ["app.cli.serve"]
+SUBCOMMANDS = ["app.cli.serve", "app.cli.experiment"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,20 +1,11 @@
 """Optimisers match updates computed by hand (and torch.optim where installed); clipping caps the norm."""
 
 import math
-import os
 
 import numpy as np
 import pytest
 
 from app.core.optim import SGD, Adam, clip_by_global_norm, global_norm, make_optimizer
-
-
-def needs_torch():
-    if os.environ.get("CI") == "true":
-        import torch
-    else:
-        torch = pytest.importorskip("torch")
-    return torch
 
 
 def test_sgd_momentum_two_steps_by_hand():
@@ -65,8 +56,7 @@ def test_optimizers_update_the_arrays_in_place():
 
 
 @pytest.mark.parametrize("name", ["sgd", "adam"])
-def test_optimizers_match_torch(name):
-    torch = needs_torch()
+def test_optimizers_match_torch(name, torch):
     r = np.random.default_rng(0)
     w0 = r.standard_normal((3, 4))
     grads = [r.standard_normal((3, 4)) for _ in range(5)]

@@ -47,11 +47,12 @@ def test_sample_same_seed_same_data(name):
 def test_describe_is_plain_json_with_param_bounds(name):
     d = get_task(name).describe()
     assert json.loads(json.dumps(d)) == d
-    for p in d["params"]:
-        assert p["min"] <= p["default"] <= p["max"]
-        assert p["type"] in ("int", "float") and p["description"]
-    assert d["length_param"] in {p["name"] for p in d["params"]}
-    assert d["solved"] < d["baseline"]
+    for p in d["params"].values():
+        assert p["minimum"] <= p["default"] <= p["maximum"]
+        assert p["type"] in ("integer", "number") and p["description"]
+    assert d["length_param"] in d["params"]
+    assert d["values"] == {name: p["default"] for name, p in d["params"].items()}
+    assert d["threshold"] < d["baseline"]
 
 
 def test_resolve_rejects_unknown_and_out_of_bounds():

@@ -3,7 +3,7 @@
     from app.core.tasks import get_task
     task = get_task("adding")
     x, y = task.sample(np.random.default_rng(0), 32, T=100)  # x (T, B, D), y (T, B, K) or (T, B) labels
-    task.describe(T=100)  # sizes, output, loss, loss_on, baseline, chance accuracy, solved, parameters
+    task.describe(T=100)  # sizes, output, loss, loss_on, baseline, chance accuracy, solved threshold, parameters
 
 | name         | dependency to learn                                 | output  | loss | loss on |
 |--------------|-----------------------------------------------------|---------|------|---------|

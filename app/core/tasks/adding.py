@@ -27,8 +27,8 @@ class Adding(Task):
     loss = "mse"
     loss_on = "last"
     params = (Param("T", 50, 2, 1000, "sequence length; the first marked number is in the first half"),)
-    baseline_note = "always answering 1, the mean of the sum: mean squared error 1/6"
-    accuracy_note = f"share of test sequences whose answer is within {TOLERANCE} of the target"
+    baseline_meaning = "always answering 1, the mean of the sum: mean squared error 1/6"
+    accuracy_meaning = f"share of test sequences whose answer is within {TOLERANCE} of the target"
 
     def input_size(self, **params) -> int:
         return 2
@@ -42,7 +42,7 @@ class Adding(Task):
     def chance_accuracy(self, **params) -> float:
         return 1.0 - (1.0 - TOLERANCE) ** 2
 
-    def solved(self, **params) -> float:
+    def threshold(self, **params) -> float:
         return 0.01
 
     def sample(self, rng, batch, **params):

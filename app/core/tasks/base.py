@@ -41,12 +41,12 @@ class Param:
         return value
 
     def as_dict(self) -> dict:
+        """JSON-schema style, as the API's other parameters."""
         return {
-            "name": self.name,
-            "type": self.kind,
+            "type": "integer" if self.kind == "int" else "number",
             "default": self.default,
-            "min": self.low,
-            "max": self.high,
+            "minimum": self.low,
+            "maximum": self.high,
             "description": self.description,
         }
 
@@ -66,8 +66,8 @@ class Task:
     loss_on: str  # "all" | "last"
     params: tuple[Param, ...]
     length_param: str = "T"  # the parameter that sets how far back the dependency reaches
-    baseline_note: str
-    accuracy_note: str | None = None  # None: the task has no accuracy
+    baseline_meaning: str
+    accuracy_meaning: str | None = None  # None: the task has no accuracy
 
     def resolve(self, **given) -> dict:
         """The full parameter dict: defaults filled in, values checked against their bounds."""
@@ -95,7 +95,7 @@ class Task:
     def chance_accuracy(self, **params) -> float | None:
         return None
 
-    def solved(self, **params) -> float:
+    def threshold(self, **params) -> float:
         """Test loss below which the task counts as solved."""
         raise NotImplementedError
 
@@ -121,12 +121,13 @@ class Task:
             "loss": self.loss,
             "loss_on": self.loss_on,
             "baseline": self.baseline(**p),
-            "baseline_note": self.baseline_note,
+            "baseline_meaning": self.baseline_meaning,
+            "threshold": self.threshold(**p),
+            "threshold_meaning": "solved below this test loss",
             "chance_accuracy": self.chance_accuracy(**p),
-            "accuracy_note": self.accuracy_note,
-            "solved": self.solved(**p),
+            "accuracy_meaning": self.accuracy_meaning,
             "length_param": self.length_param,
-            "params": [q.as_dict() for q in self.params],
+            "params": {q.name: q.as_dict() for q in self.params},
             "values": p,
         }
 

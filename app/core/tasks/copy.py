@@ -30,8 +30,8 @@ class Copy(Task):
         Param("V", 4, 2, 16, "number of distinct symbols"),
     )
     length_param = "delay"
-    baseline_note = "blank everywhere, uniform guesses on the S recall steps: cross-entropy S·log V"
-    accuracy_note = "share of the symbols after the cue that are repeated correctly"
+    baseline_meaning = "blank everywhere, uniform guesses on the S recall steps: cross-entropy S·log V"
+    accuracy_meaning = "share of the symbols after the cue that are repeated correctly"
 
     def length(self, **params) -> int:
         p = self.resolve(**params)
@@ -50,7 +50,7 @@ class Copy(Task):
     def chance_accuracy(self, **params) -> float:
         return 1.0 / self.resolve(**params)["V"]
 
-    def solved(self, **params) -> float:
+    def threshold(self, **params) -> float:
         return 0.05 * self.resolve(**params)["S"]
 
     def sample(self, rng, batch, **params):

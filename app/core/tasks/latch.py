@@ -32,8 +32,8 @@ class Latch(Task):
         Param("L", 3, 1, 100, "number of first steps that show the class (at most T)"),
         Param("noise", 0.2, 0.0, 2.0, "standard deviation of the Gaussian noise on every step"),
     )
-    baseline_note = "answering 50/50: cross-entropy log 2"
-    accuracy_note = "share of test sequences whose class is named correctly"
+    baseline_meaning = "answering 50/50: cross-entropy log 2"
+    accuracy_meaning = "share of test sequences whose class is named correctly"
 
     def resolve(self, **given) -> dict:
         p = super().resolve(**given)
@@ -53,7 +53,7 @@ class Latch(Task):
     def chance_accuracy(self, **params) -> float:
         return 0.5
 
-    def solved(self, **params) -> float:
+    def threshold(self, **params) -> float:
         return 0.05
 
     def sample(self, rng, batch, **params):

@@ -25,8 +25,8 @@ class RecallFirst(Task):
         Param("T", 30, 2, 1000, "sequence length; the symbol to recall is T−1 steps back"),
         Param("V", 4, 2, 32, "number of distinct symbols"),
     )
-    baseline_note = "guessing uniformly among the V symbols: cross-entropy log V"
-    accuracy_note = "share of test sequences whose first symbol is named correctly"
+    baseline_meaning = "guessing uniformly among the V symbols: cross-entropy log V"
+    accuracy_meaning = "share of test sequences whose first symbol is named correctly"
 
     def input_size(self, **params) -> int:
         return self.resolve(**params)["V"]
@@ -40,7 +40,7 @@ class RecallFirst(Task):
     def chance_accuracy(self, **params) -> float:
         return 1.0 / self.resolve(**params)["V"]
 
-    def solved(self, **params) -> float:
+    def threshold(self, **params) -> float:
         return 0.05
 
     def sample(self, rng, batch, **params):

@@ -25,7 +25,7 @@ class Sine(Task):
         Param("period", 20.0, 2.0, 200.0, "steps per full wave"),
         Param("noise", 0.05, 0.0, 1.0, "standard deviation of the Gaussian noise added to every value"),
     )
-    baseline_note = "always answering 0, the mean: mean squared error 1/2 + noise² on every step"
+    baseline_meaning = "always answering 0, the mean: mean squared error 1/2 + noise² on every step"
 
     def input_size(self, **params) -> int:
         return 1
@@ -37,7 +37,7 @@ class Sine(Task):
         p = self.resolve(**params)
         return p["T"] * (0.5 + p["noise"] ** 2)
 
-    def solved(self, **params) -> float:
+    def threshold(self, **params) -> float:
         p = self.resolve(**params)
         return p["T"] * 2.0 * p["noise"] ** 2 + 1.0
 

@@ -47,10 +47,10 @@ class Text(Task):
     loss = "ce"
     loss_on = "all"
     params = (Param("T", 32, 2, 1000, "characters per training sequence"),)
-    baseline_note = (
+    baseline_meaning = (
         "predicting the corpus's character frequencies, ignoring context: unigram entropy per step"
     )
-    accuracy_note = "share of characters predicted correctly (most probable next character)"
+    accuracy_meaning = "share of characters predicted correctly (most probable next character)"
 
     def input_size(self, **params) -> int:
         return len(corpus()[1])
@@ -66,7 +66,7 @@ class Text(Task):
     def chance_accuracy(self, **params) -> float:
         return float(unigram().max())
 
-    def solved(self, **params) -> float:
+    def threshold(self, **params) -> float:
         # One nat per character: well below the unigram entropy (about 4 nats) and reachable, since a small
         # network can learn most of a text this short by heart.
         return self.resolve(**params)["T"] * 1.0

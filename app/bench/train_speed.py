@@ -1,0 +1,66 @@
+"""train_speed: training steps per second of the default ("classroom") preset, per cell kind and for the
+preset's kinds side by side, with a snapshot every 10 updates and without (only the first and the last),
+and the snapshots' overhead in percent. A snapshot evaluates the held-out set and computes the per-step
+curves (‖dL/dh_t‖, weight-gradient terms, gate means), so this is the cost of watching training live.
+
+Time is the training generator's own computing time (snapshot["elapsed"]). Each round runs every variant
+once, the two variants of a group back to back, so a slow spell on a shared machine hits both alike; the
+overhead is the median over rounds of each round's ratio, the speeds are medians over rounds.
+"""
+
+import os
+import statistics
+
+from app.bench import progress
+from app.core.init import KINDS
+from app.core.presets import DEFAULT_PRESET, TRAIN_PRESETS, train_config
+from app.core.train import train
+
+SNAPSHOT_EVERY = 10
+TARGET_OVERHEAD_PCT = 20.0
+
+
+def _seconds(config) -> float:
+    *_, final = train(config)
+    return final["elapsed"]
+
+
+def run(quick: bool) -> dict:
+    base = train_config(DEFAULT_PRESET).with_(seconds=None)
+    steps = 100 if quick else 300
+    rounds = 3 if quick else 7
+    groups = {kind: (kind,) for kind in KINDS}
+    groups["preset"] = base.kinds
+    variants = {
+        (group, every): base.with_(kinds=kinds, steps=steps, snapshot_every=every)
+        for group, kinds in groups.items()
+        for every in (steps, SNAPSHOT_EVERY)
+    }
+    times = {key: [] for key in variants}
+    for r in range(rounds):
+        progress(f"train_speed: round {r + 1}/{rounds}")
+        for key, config in variants.items():
+            times[key].append(_seconds(config))
+
+    results = {}
+    for group, kinds in groups.items():
+        plain, watched = times[(group, steps)], times[(group, SNAPSHOT_EVERY)]
+        ratio = statistics.median(w / p for w, p in zip(watched, plain, strict=True))
+        results[group] = {
+            "kinds": list(kinds),
+            "steps_per_s": round(steps / statistics.median(plain), 1),
+            f"steps_per_s_snapshot_every_{SNAPSHOT_EVERY}": round(steps / statistics.median(watched), 1),
+            "snapshot_overhead_pct": round(100.0 * (ratio - 1.0), 1),
+        }
+    worst = max(r["snapshot_overhead_pct"] for r in results.values())
+    return {
+        "preset": DEFAULT_PRESET,
+        "config": TRAIN_PRESETS[DEFAULT_PRESET]["config"],
+        "steps": steps,
+        "rounds": rounds,
+        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "results": results,
+        "target_overhead_pct": TARGET_OVERHEAD_PCT,
+        "worst_overhead_pct": worst,
+        "overhead_within_target": worst <= TARGET_OVERHEAD_PCT,
+    }

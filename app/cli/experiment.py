@@ -1,0 +1,191 @@
+"""`gradflow experiment TASK --lengths 10,25,50,100`: does each cell learn the dependency at each length?
+
+Every (length, kind) pair is one training run with the same budget (at most --steps updates and --seconds
+of computing), the same seed and so the same batches. A run stops early once its test loss is below the
+task's "solved" threshold (unless --full-budget). Progress goes to stderr, one line per finished run; the
+table of results to stdout and, with --out, the runs as JSON. Ctrl-C ends the current run at its next
+update, skips the rest and still prints and writes what finished (a second Ctrl-C aborts at once).
+"""
+
+import argparse
+import json
+import signal
+import sys
+import time
+
+from app.core.init import KINDS
+from app.core.tasks import TASKS, get_task
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "experiment",
+        help="train RNN, LSTM and GRU on a task at several lengths and compare",
+        description=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("task", choices=list(TASKS), help="task to learn")
+    p.add_argument(
+        "--lengths", default="10,25,50,100", help="comma-separated values of the task's length parameter"
+    )
+    p.add_argument("--kinds", default=",".join(KINDS), help="comma-separated cell kinds")
+    p.add_argument("--steps", type=int, default=5000, help="updates per run at most")
+    p.add_argument("--seconds", type=float, default=60.0, help="seconds of computing per run at most")
+    p.add_argument("--hidden", type=int, default=16, help="hidden units H")
+    p.add_argument("--batch", type=int, default=32, help="batch size B")
+    p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
+    p.add_argument("--lr", type=float, default=0.01, help="learning rate")
+    p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
+    p.add_argument("--clip", type=float, default=1.0, help="max global gradient norm (0: no clipping)")
+    p.add_argument(
+        "--truncate", type=int, default=None, help="truncated BPTT chunk length (default: full BPTT)"
+    )
+    p.add_argument("--forget-bias", type=float, default=1.0, help="LSTM forget-gate bias at initialisation")
+    p.add_argument("--eval-every", type=int, default=100, help="updates between evaluations on the test set")
+    p.add_argument("--test-size", type=int, default=1000, help="held-out sequences")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another task parameter (repeatable), e.g. --param V=8",
+    )
+    p.add_argument("--full-budget", action="store_true", help="keep training after the task is solved")
+    p.add_argument("--out", help="write the results as JSON to this file")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.core.train import TrainConfig  # imported here so that other subcommands start without it
+
+    task = get_task(args.task)
+    try:
+        lengths = [int(v) for v in args.lengths.split(",") if v.strip()]
+        kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+        if unknown := [k for k in kinds if k not in KINDS]:
+            raise ValueError(f"unknown kind {', '.join(unknown)}; known: {', '.join(KINDS)}")
+        extra = dict(_parse_param(item) for item in args.param)
+        base = TrainConfig(
+            task=args.task,
+            task_params=extra,
+            hidden_size=args.hidden,
+            init={"forget_bias": args.forget_bias},
+            optimizer=args.optimizer,
+            lr=args.lr,
+            momentum=args.momentum,
+            batch_size=args.batch,
+            clip=args.clip or None,
+            truncate=args.truncate,
+            steps=args.steps,
+            seconds=args.seconds,
+            snapshot_every=args.eval_every,
+            test_size=args.test_size,
+            seed=args.seed,
+            stop_when_solved=not args.full_budget,
+        )
+        configs = [
+            (length, kind, base.with_(kinds=(kind,), task_params={**extra, task.length_param: length}))
+            for length in lengths
+            for kind in kinds
+        ]
+    except ValueError as error:
+        print(f"gradflow experiment: {error}", file=sys.stderr)
+        return 2
+
+    interrupted = False
+
+    def on_sigint(signum, frame):
+        nonlocal interrupted
+        interrupted = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C aborts at once
+        print(
+            "\ninterrupted: finishing the current run's last update, then writing what finished",
+            file=sys.stderr,
+        )
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    runs = []
+    started = time.perf_counter()
+    try:
+        for n, (length, kind, config) in enumerate(configs, start=1):
+            if interrupted:
+                break
+            result = _one_run(config, length, kind, lambda: interrupted)
+            runs.append(result)
+            print(f"[{n}/{len(configs)}] {_line(task.length_param, result)}", file=sys.stderr, flush=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+    threshold = task.describe(**configs[0][2].task_params)["threshold"] if configs else None
+    print(_table(task.length_param, runs))
+    if args.out:
+        report = {
+            "arguments": {k: v for k, v in vars(args).items() if k not in ("func", "command")},
+            "task": args.task,
+            "threshold": threshold,
+            "baseline": task.baseline(**configs[0][2].task_params) if configs else None,
+            "config": {k: v for k, v in vars(base).items() if k not in ("kinds", "task_params")},
+            "task_params": extra,
+            "interrupted": interrupted,
+            "seconds_total": time.perf_counter() - started,
+            "runs": runs,
+        }
+        with open(args.out, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1)
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 130 if interrupted else 0
+
+
+def _one_run(config, length: int, kind: str, should_stop) -> dict:
+    from app.core.train import train
+
+    curve = []
+    last = None
+    for snap in train(config, should_stop=should_stop):
+        cell = snap["cells"][kind]
+        curve.append([cell["step"], cell["test_loss"], cell["test_accuracy"]])
+        last = snap
+    cell = last["cells"][kind]
+    return {
+        "length": length,
+        "kind": kind,
+        "test_loss": cell["test_loss"],
+        "test_accuracy": cell["test_accuracy"],
+        "solved": cell["solved"],
+        "solved_at": cell["solved_at"],
+        "steps": cell["step"],
+        "seconds": round(last["elapsed"], 2),
+        "reason": last["reason"],
+        "clip_events": cell["clip_events"],
+        "skipped": cell["skipped"],
+        "curve": curve,  # [step, test loss, test accuracy] at every evaluation
+    }
+
+
+def _parse_param(item: str) -> tuple[str, float]:
+    name, sep, value = item.partition("=")
+    if not sep:
+        raise ValueError(f"--param wants NAME=VALUE, got {item!r}")
+    number = float(value)
+    return name.strip(), int(number) if number.is_integer() else number
+
+
+def _line(length_param: str, r: dict) -> str:
+    acc = "" if r["test_accuracy"] is None else f"  accuracy {r['test_accuracy']:.3f}"
+    return (
+        f"{length_param}={r['length']:<4} {r['kind']:<4}  test loss {r['test_loss']:.4g}{acc}  "
+        f"solved {'yes' if r['solved'] else 'no '}  {r['steps']} steps  {r['seconds']:.1f} s  ({r['reason']})"
+    )
+
+
+def _table(length_param: str, runs: list[dict]) -> str:
+    head = f"| {length_param} | kind | test loss | accuracy | solved | steps | seconds |"
+    rows = [head, "|---:|---|---:|---:|---|---:|---:|"]
+    for r in runs:
+        acc = "–" if r["test_accuracy"] is None else f"{r['test_accuracy']:.3f}"
+        solved = "yes" if r["solved"] else "no"
+        rows.append(
+            f"| {r['length']} | {r['kind']} | {r['test_loss']:.4g} | {acc} | {solved} | {r['steps']} | {r['seconds']:.1f} |"
+        )
+    return "\n".join(rows)

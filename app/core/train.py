@@ -1,0 +1,244 @@
+"""Training as a generator of snapshots: several kinds of cell learn one task side by side.
+
+    for snap in train(TrainConfig(task="adding", task_params={"T": 50}, kinds=("rnn", "lstm"))):
+        print(snap["step"], {k: c["test_loss"] for k, c in snap["cells"].items()})
+
+Every kind is built from the same seed and sees the same batches in the same order (one data generator,
+seeded from config.seed, feeds them all), so differences between the curves come from the cells alone.
+Each update is: sample a batch; per kind, trace = model.run(x, y) (forward and full or truncated BPTT);
+clip the gradients by global norm; one optimiser step. An update whose gradient is not finite (an exploding
+run) is skipped and counted, never applied.
+
+A snapshot at step k describes the networks after k updates (θ_k): test loss and accuracy on a fixed
+held-out set, and the gradients of the next training batch at θ_k (those the update k + 1 will use), which
+is what the page draws as ‖dL/dh_t‖ per step. Snapshots come at step 0, every snapshot_every updates, and
+once more at the end (final: True, with the reason). Same config, same numbers: a run of N steps is a
+prefix of a run of M > N steps. A caller stops training by no longer iterating, or by passing should_stop.
+
+Snapshot (plain Python and NumPy values; arrays (T,) are over time steps, 0-based):
+    step, elapsed (seconds of computing, not counting time the caller spent between snapshots),
+    final (bool), reason (None | "steps" | "seconds" | "stopped" | "solved"),
+    cells: {kind: {
+        step              updates applied to this kind (smaller than the top-level step once it stopped solved)
+        train_loss        mean loss of the training batches at θ_s for the steps s since the previous snapshot
+        test_loss, test_accuracy (None where the task has no accuracy), solved (test_loss < the task's
+                          threshold), solved_at (first snapshot step at which it was solved, or None)
+        grad_norm         global norm of the gradient before clipping; clipped: whether clipping fires on it
+        clip_events       updates so far whose gradient was clipped; skipped: updates skipped as non-finite
+        grad_hidden_norm  (T,) batch mean of ‖dL/dh_t‖₂; grad_cell_norm (T,) the same for c_t (LSTM, else None)
+        weight_grad       {name: (T,)} ‖step t's term of the recurrent weight gradient‖_F
+        gate_means        {gate: (T,)} mean over batch and units (LSTM f, i, g, o; GRU z, r, n; RNN none)
+        finite, first_nonfinite_step   of the trace shown
+        elapsed           seconds spent computing this kind
+    }}
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from time import perf_counter
+
+import numpy as np
+
+from app.core import analysis, build_model
+from app.core.optim import clip_by_global_norm, make_optimizer
+from app.core.tasks import get_task
+
+REASONS = ("steps", "seconds", "stopped", "solved")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    task: str = "adding"
+    task_params: dict = field(default_factory=dict)  # e.g. {"T": 50}; missing ones take the task's defaults
+    kinds: tuple[str, ...] = ("rnn", "lstm")
+    hidden_size: int = 16
+    init: dict = field(
+        default_factory=dict
+    )  # build_model options (forget_bias, spectral_radius, …) for all kinds
+    optimizer: str = "adam"  # "adam" | "sgd" (with momentum)
+    lr: float = 0.01
+    momentum: float = 0.9  # sgd only
+    batch_size: int = 32
+    clip: float | None = 1.0  # max global norm; None: no clipping
+    truncate: int | None = None  # truncated BPTT chunk length; None: full BPTT
+    steps: int = 1000  # updates at most
+    seconds: float | None = None  # stop after this much computing, whatever steps says
+    snapshot_every: int = 10
+    test_size: int = 128  # held-out sequences, sampled once from their own seeded generator
+    seed: int = 0
+    stop_when_solved: bool = False  # a kind stops updating once solved; the run ends when all have
+    dtype: str = "float64"
+
+    def __post_init__(self):
+        if not self.kinds or len(set(self.kinds)) != len(self.kinds):
+            raise ValueError("kinds must name at least one cell kind, each once")
+        for name in ("hidden_size", "batch_size", "snapshot_every", "test_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.steps < 0:
+            raise ValueError("steps must be at least 0")
+        if not self.lr > 0:
+            raise ValueError("lr must be positive")
+        get_task(self.task).resolve(**self.task_params)
+
+    def with_(self, **changes) -> "TrainConfig":
+        return replace(self, **changes)
+
+
+class _Learner:
+    """One kind's model, optimiser and counters, and the trace of the batch at its current parameters."""
+
+    def __init__(self, kind: str, config: TrainConfig, sizes: tuple[int, int], output: str):
+        D, K = sizes
+        self.kind = kind
+        self.model = build_model(
+            kind,
+            input_size=D,
+            hidden_size=config.hidden_size,
+            output_size=K,
+            seed=config.seed,
+            output=output,
+            dtype=np.dtype(config.dtype),
+            **config.init,
+        )
+        self.optimizer = make_optimizer(config.optimizer, self.model.params, config.lr, config.momentum)
+        self.step = 0
+        self.clip_events = 0
+        self.skipped = 0
+        self.elapsed = 0.0
+        self.losses: list[float] = []  # training-batch losses since the previous snapshot
+        self.solved_at: int | None = None
+        self.done = False
+        self.trace = None
+        self.clipped_grads = None
+        self.grad_norm = 0.0
+        self.clipped = False
+        self.last: dict | None = None  # the latest snapshot entry (repeated once the learner is done)
+
+
+def train(config: TrainConfig, should_stop: Callable[[], bool] | None = None) -> Iterator[dict]:
+    """Yield snapshots while training every kind in config.kinds on the same batches (see the module doc)."""
+    task = get_task(config.task)
+    params = task.resolve(**config.task_params)
+    dtype = np.dtype(config.dtype)
+    data_seed, test_seed = np.random.SeedSequence(config.seed).spawn(2)
+    data_rng = np.random.default_rng(data_seed)
+    x_test, y_test = _cast(*task.sample(np.random.default_rng(test_seed), config.test_size, **params), dtype)
+    run_options = {"loss": task.loss, "loss_on": task.loss_on}
+    threshold = task.threshold(**params)
+
+    busy_since = perf_counter()
+    elapsed = 0.0
+    learners = [
+        _Learner(kind, config, (task.input_size(**params), task.output_size(**params)), task.output)
+        for kind in config.kinds
+    ]
+
+    def trace_next_batch():
+        x, y = _cast(*task.sample(data_rng, config.batch_size, **params), dtype)
+        for learner in learners:
+            if learner.done:
+                continue
+            started = perf_counter()
+            trace = learner.model.run(x, y, truncate=config.truncate, **run_options)
+            learner.trace = trace
+            learner.losses.append(float(trace.loss))
+            learner.clipped_grads, learner.grad_norm, learner.clipped = clip_by_global_norm(
+                trace.grads, config.clip
+            )
+            learner.elapsed += perf_counter() - started
+
+    def snapshot_entry(learner: _Learner, step: int) -> dict:
+        started = perf_counter()
+        test = learner.model.run(x_test, y_test, backward=False, **run_options)
+        test_loss = float(test.loss)
+        solved = bool(test_loss < threshold)
+        if solved and learner.solved_at is None:
+            learner.solved_at = step
+        trace = learner.trace
+        entry = {
+            "kind": learner.kind,
+            "step": learner.step,
+            "train_loss": float(np.mean(learner.losses)),
+            "test_loss": test_loss,
+            "test_accuracy": task.accuracy(test.outputs, y_test, **params),
+            "solved": solved,
+            "solved_at": learner.solved_at,
+            "grad_norm": learner.grad_norm,
+            "clipped": learner.clipped,
+            "clip_events": learner.clip_events,
+            "skipped": learner.skipped,
+            **_gradient_picture(learner.model, trace),
+            "finite": bool(trace.finite),
+            "first_nonfinite_step": trace.first_nonfinite_step,
+        }
+        learner.losses = []
+        if config.stop_when_solved and solved:
+            learner.done = True
+        learner.elapsed += perf_counter() - started
+        entry["elapsed"] = learner.elapsed
+        return entry
+
+    step = 0
+    trace_next_batch()
+    while True:
+        if step >= config.steps:
+            reason = "steps"
+        elif config.seconds is not None and elapsed + perf_counter() - busy_since >= config.seconds:
+            reason = "seconds"
+        elif should_stop is not None and should_stop():
+            reason = "stopped"
+        else:
+            reason = None
+        if reason is not None or step % config.snapshot_every == 0:
+            cells = {}
+            for learner in learners:
+                if learner.last is None or not learner.done:
+                    learner.last = snapshot_entry(learner, step)
+                cells[learner.kind] = learner.last
+            if reason is None and config.stop_when_solved and all(learner.done for learner in learners):
+                reason = "solved"
+            elapsed += perf_counter() - busy_since
+            yield {
+                "step": step,
+                "elapsed": elapsed,
+                "final": reason is not None,
+                "reason": reason,
+                "cells": cells,
+            }
+            busy_since = perf_counter()
+        if reason is not None:
+            return
+        for learner in learners:
+            if not learner.done:
+                _update(learner)
+        step += 1
+        trace_next_batch()
+
+
+def _update(learner: _Learner) -> None:
+    """Apply the optimiser to the (clipped) gradient of learner.trace, unless it is not finite."""
+    started = perf_counter()
+    if learner.trace.finite and np.isfinite(learner.grad_norm):
+        learner.optimizer.step(learner.clipped_grads)
+        learner.clip_events += learner.clipped
+    else:
+        learner.skipped += 1
+    learner.step += 1
+    learner.elapsed += perf_counter() - started
+
+
+def _gradient_picture(model, trace) -> dict:
+    """The per-step curves of one training trace: ‖dL/dh_t‖, ‖dL/dc_t‖, weight-gradient terms, gate means."""
+    norms = analysis.grad_norms(trace)
+    return {
+        "grad_hidden_norm": norms["hidden_mean"],
+        "grad_cell_norm": norms.get("cell_mean"),
+        "weight_grad": analysis.weight_grad_contributions(model, trace),
+        "gate_means": {name: gate.mean(axis=(1, 2)) for name, gate in trace.gates.items()},
+    }
+
+
+def _cast(x: np.ndarray, y: np.ndarray, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs (and float targets) in the model's dtype; integer class labels stay integers."""
+    return x.astype(dtype, copy=False), y.astype(dtype, copy=False) if y.dtype.kind == "f" else y
