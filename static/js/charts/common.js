@@ -1,0 +1,290 @@
+// What every chart shares: one colour per cell kind (Okabe–Ito, colour-blind safe, the same as the CSS's
+// --rnn/--lstm/--gru), the fonts (with a Hangul face so Korean labels render), the base layout, and readers
+// for the API's array objects {shape, axes, meaning, data}.
+//
+// A chart module is a pure function (data, ctx) → {data, layout}; ctx = {t, fmt, projection, narrow}: the
+// i18n lookup, the number formatter, whether the projection theme (large type, thick lines) is on, and
+// whether the charts are phone-narrow (subplots then wrap onto more rows).
+
+export const COLORS = { rnn: "#D55E00", lstm: "#0072B2", gru: "#009E73" };
+export const REFERENCE = "#555555"; // baselines, thresholds, markers: grey, never a cell's colour
+
+export const FONT_FAMILY =
+  'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", "Noto Sans KR", ' +
+  '"Apple SD Gothic Neo", "Malgun Gothic", sans-serif';
+
+/** The values of an API array object (null when the array is absent). */
+export function values(array) {
+  return array?.data ?? null;
+}
+
+/** Time steps as the lecture counts them, 1…n (the API's arrays are 0-based). */
+export function steps(n) {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+export function kindName(ctx, kind) {
+  return ctx.t(`cell.${kind}`);
+}
+
+/** Size factor of the projection theme. */
+export function scale(ctx) {
+  return ctx.projection ? 1.6 : 1;
+}
+
+export function lineWidth(ctx, base = 2) {
+  return base * (ctx.projection ? 2 : 1);
+}
+
+/** One axis in the common style. */
+export function axis(ctx, title, extra = {}) {
+  const k = scale(ctx);
+  return {
+    title: { text: title, font: { size: 12 * k }, standoff: 6 },
+    gridcolor: "#e6e8ec",
+    linecolor: "#9aa1ab",
+    zeroline: false,
+    automargin: true,
+    tickfont: { size: 11 * k },
+    ...extra,
+  };
+}
+
+/** Layout shared by every chart: title top left, legend above the plot on the right, calm grid. */
+export function baseLayout(ctx, { title, x, y, xaxis = {}, yaxis = {}, ...rest }) {
+  const k = scale(ctx);
+  return {
+    title: { text: title, x: 0.01, xanchor: "left", y: 0.98, yanchor: "top", font: { size: 15 * k } },
+    font: { family: FONT_FAMILY, size: 12 * k, color: ctx.projection ? "#000" : "#1d2430" },
+    paper_bgcolor: "rgba(0,0,0,0)",
+    plot_bgcolor: "#ffffff",
+    margin: { l: 56 * k, r: 16 * k, t: 52 * k, b: 40 * k },
+    // Legend under the plot, at the bottom of the figure; Plotly grows the bottom margin to fit its rows.
+    legend: {
+      orientation: "h",
+      x: 0,
+      xanchor: "left",
+      xref: "container",
+      y: 0,
+      yanchor: "bottom",
+      yref: "container",
+      font: { size: 11 * k },
+    },
+    hoverlabel: { font: { family: FONT_FAMILY, size: 12 * k } },
+    xaxis: axis(ctx, x, xaxis),
+    yaxis: axis(ctx, y, yaxis),
+    uirevision: "keep", // a redraw keeps the reader's zoom
+    ...rest,
+  };
+}
+
+/** A chart with nothing to plot yet: the title and one sentence saying why (never a blank box). */
+export function emptyFigure(ctx, title, message) {
+  const layout = baseLayout(ctx, { title, x: "", y: "" });
+  layout.xaxis.visible = false;
+  layout.yaxis.visible = false;
+  layout.annotations = [
+    {
+      text: message,
+      xref: "paper",
+      yref: "paper",
+      x: 0.5,
+      y: 0.5,
+      showarrow: false,
+      font: { size: 14 * scale(ctx), color: "#5b6473" },
+    },
+  ];
+  return { data: [], layout };
+}
+
+/** A vertical dashed marker at step `t` (1-based) with a label, e.g. where numbers overflowed. */
+export function stepMarker(t, label, { xref = "x", yref = "paper" } = {}) {
+  return {
+    shape: {
+      type: "line",
+      xref,
+      yref: yref === "paper" ? "paper" : `${yref} domain`,
+      x0: t,
+      x1: t,
+      y0: 0,
+      y1: 1,
+      line: { color: REFERENCE, width: 1.5, dash: "dash" },
+    },
+    annotation: {
+      text: label,
+      xref,
+      yref: yref === "paper" ? "paper" : `${yref} domain`,
+      x: t,
+      y: 1,
+      yanchor: "bottom",
+      showarrow: false,
+      font: { color: REFERENCE },
+    },
+  };
+}
+
+/**
+ * A colour scale for a cell kind: white → its colour for sizes and gates (0…1); for signed values
+ * (hidden states, −1…1) dark grey → white → its colour, so a heatmap is recognisably that cell's everywhere.
+ */
+export function kindScale(kind, signed = false) {
+  const c = COLORS[kind];
+  return signed
+    ? [
+        [0, "#3b3b3b"],
+        [0.5, "#ffffff"],
+        [1, c],
+      ]
+    : [
+        [0, "#ffffff"],
+        [1, c],
+      ];
+}
+
+/** log10 of each entry for a colour scale (heatmaps have no log colour axis); ≤ 0 and null become null. */
+export function log10Grid(grid) {
+  return grid.map((row) => row.map((v) => (v > 0 ? Math.log10(v) : null)));
+}
+
+/** Hover text for a log-coloured heatmap: the original value, formatted, per cell of the grid. */
+export function formatGrid(ctx, grid) {
+  return grid.map((row) => row.map((v) => ctx.fmt(v)));
+}
+
+/** `n` intervals of [0, 1] separated by `gap`, in order. */
+function domains(n, gap) {
+  const width = (1 - gap * (n - 1)) / n;
+  return Array.from({ length: n }, (_, i) => [i * (width + gap), i * (width + gap) + width]);
+}
+
+/**
+ * A grid of subplots, filled row by row: panels = [{title, color?, span?}] (span: columns taken). Returns the
+ * axis ids and domains of each panel and the layout entries (axes, panel titles) to merge into a base layout.
+ * Only the bottom row names its x axis and the first column its y axis.
+ */
+export function subplots(ctx, panels, { cols = panels.length, gapX = 0.1, gapY = 0.2, xTitle = "", yTitle = "" } = {}) {
+  const slots = [];
+  let col = 0;
+  let row = 0;
+  for (const panel of panels) {
+    const span = Math.min(panel.span || 1, cols);
+    if (col + span > cols) {
+      row += 1;
+      col = 0;
+    }
+    slots.push({ row, col, span });
+    col += span;
+  }
+  const rows = row + 1;
+  const xd = domains(cols, gapX);
+  const yd = domains(rows, gapY).reverse(); // row 0 at the top
+  const layout = { annotations: [] };
+  const k = scale(ctx);
+  const ids = panels.map((panel, i) => {
+    const { row: r, col: c, span } = slots[i];
+    const n = i === 0 ? "" : String(i + 1);
+    const id = { x: `x${n}`, y: `y${n}`, xDomain: [xd[c][0], xd[c + span - 1][1]], yDomain: yd[r] };
+    const bottom = !slots.some((s) => s.row > r && s.col <= c + span - 1 && s.col + s.span - 1 >= c);
+    layout[`xaxis${n}`] = axis(ctx, bottom ? (panel.xTitle ?? xTitle) : "", { domain: id.xDomain, anchor: id.y });
+    // Panels side by side share their y axis (units, steps): only the first column labels it.
+    const labelled = c === 0 || Boolean(panel.yTitle);
+    layout[`yaxis${n}`] = axis(ctx, labelled ? (panel.yTitle ?? yTitle) : "", {
+      domain: id.yDomain,
+      anchor: id.x,
+      showticklabels: labelled,
+    });
+    layout.annotations.push({
+      text: panel.title,
+      xref: "paper",
+      yref: "paper",
+      x: id.xDomain[0],
+      y: id.yDomain[1],
+      xanchor: "left",
+      yanchor: "bottom",
+      showarrow: false,
+      font: { size: 12.5 * k, color: panel.color || "#1d2430" },
+    });
+    return id;
+  });
+  return { ids, layout };
+}
+
+/** A slim colour bar beside a subplot (paper coordinates), ticks as powers of ten when `log`. */
+export function colorbar(ctx, id, { log = false, zmin, zmax, title = "" } = {}) {
+  const bar = {
+    x: id.xDomain[1] + 0.008,
+    xanchor: "left",
+    y: (id.yDomain[0] + id.yDomain[1]) / 2,
+    len: id.yDomain[1] - id.yDomain[0],
+    thickness: 9 * scale(ctx),
+    outlinewidth: 0,
+    nticks: 5,
+    tickfont: { size: 10 * scale(ctx) },
+    title: { text: title, side: "right", font: { size: 10 * scale(ctx) } },
+  };
+  if (log && Number.isFinite(zmin) && Number.isFinite(zmax)) {
+    const lo = Math.ceil(zmin);
+    const hi = Math.floor(zmax);
+    const every = Math.max(1, Math.ceil((hi - lo + 1) / 5));
+    const ticks = [];
+    for (let e = lo; e <= hi; e += every) ticks.push(e);
+    bar.tickvals = ticks;
+    bar.ticktext = ticks.map((e) => `10<sup>${e}</sup>`);
+  }
+  return bar;
+}
+
+/** Smallest and largest finite entry of a grid (or of several), ignoring nulls. */
+export function extent(...grids) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const grid of grids) {
+    for (const row of grid) {
+      for (const v of row) {
+        if (v === null || !Number.isFinite(v)) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+/** Plotly's config for every chart: responsive, no mode bar (the page has its own PNG button), no logo. */
+export const PLOTLY_CONFIG = {
+  responsive: true,
+  displayModeBar: false,
+  displaylogo: false,
+  scrollZoom: false,
+};
+
+/**
+ * A heatmap trace on subplot `id` in cell `kind`'s colours. `grid` is rows × columns as the API sends it;
+ * `transpose` draws it columns × rows (a (T, units) array with t along x); `log` colours by log10 while the
+ * hover shows the value itself; `signed` centres the scale on 0.
+ */
+export function heatmap(ctx, opts) {
+  const { id, grid, x, y, kind, log = false, signed = false, transpose = false, zmin, zmax } = opts;
+  const { label, xLabel, yLabel, barTitle = "", showscale = true, meta } = opts;
+  const shown = log ? "%{customdata:.3~e}" : "%{z:.3~g}";
+  return {
+    type: "heatmap",
+    x,
+    y,
+    z: log ? log10Grid(grid) : grid,
+    customdata: log ? grid : undefined,
+    transpose,
+    zmin,
+    zmax,
+    zmid: signed ? 0 : undefined,
+    colorscale: kindScale(kind, signed),
+    showscale,
+    colorbar: colorbar(ctx, id, { log, zmin, zmax, title: barTitle }),
+    xaxis: id.x,
+    yaxis: id.y,
+    hoverongaps: false,
+    name: label,
+    meta,
+    hovertemplate: `${label}<br>${xLabel} %{x}, ${yLabel} %{y}: ${shown}<extra></extra>`,
+  };
+}

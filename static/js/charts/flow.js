@@ -1,0 +1,124 @@
+// View 1, the headline: ‖dL/dh_t‖ against t on a log scale, one line per cell, the LSTM's ‖dL/dc_t‖ dotted,
+// and the RNN's theoretical bound. Drawn from a trace, or from a training snapshot while training runs (then
+// it animates as the cells learn).
+
+import {
+  COLORS,
+  baseLayout,
+  emptyFigure,
+  kindName,
+  lineWidth,
+  stepMarker,
+  steps,
+  values,
+} from "./common.js";
+
+/**
+ * The bound (γ·σ_max(W_hh))^(T−t) on ‖∂h_T/∂h_t‖, drawn through the last step's gradient:
+ * ‖dL/dh_t‖ ≤ ‖∂h_T/∂h_t‖·‖dL/dh_T‖ for every example, so the batch means obey it too. That holds when only the
+ * last step carries loss; with loss on every step the bound is on the Jacobian chart only.
+ */
+function boundThroughLastStep(cell, lossOn) {
+  const bound = values(cell.jacobian_bound);
+  const grad = values(cell.grad_hidden_norm);
+  if (!bound || !grad || lossOn !== "last") return null;
+  const last = grad[grad.length - 1];
+  return last === null ? null : bound.map((b) => (b === null ? null : b * last));
+}
+
+/** `source` is a trace (with config, cells) or a training snapshot (with step, cells) plus `lossOn`. */
+export function gradientFlow(source, ctx) {
+  const title = source?.step !== undefined ? ctx.t("chart.flow.title_training", { step: source.step }) : ctx.t("chart.flow.title");
+  if (!source?.cells) return emptyFigure(ctx, ctx.t("chart.flow.title"), ctx.t("chart.no_data"));
+  const data = [];
+  const markers = [];
+  const notes = []; // cells with no finite gradient at all (the forward pass overflowed): said, not left blank
+  const hover = (label) => `${label}<br>t = %{x}: %{y:.3~e}<extra></extra>`;
+  for (const [kind, cell] of Object.entries(source.cells)) {
+    const grad = values(cell.grad_hidden_norm);
+    if (!grad) continue;
+    const name = ctx.t("chart.flow.trace_h", { cell: kindName(ctx, kind) });
+    data.push({
+      type: "scatter",
+      mode: "lines+markers",
+      name,
+      meta: { cell: kind, field: "grad_hidden_norm" },
+      x: steps(grad.length),
+      y: grad,
+      line: { color: COLORS[kind], width: lineWidth(ctx, 2.5) },
+      marker: { size: ctx.projection ? 6 : 4 },
+      hovertemplate: hover(name),
+    });
+    const gradCell = values(cell.grad_cell_norm);
+    if (gradCell) {
+      const cname = ctx.t("chart.flow.trace_c", { cell: kindName(ctx, kind) });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name: cname,
+        meta: { cell: kind, field: "grad_cell_norm" },
+        x: steps(gradCell.length),
+        y: gradCell,
+        line: { color: COLORS[kind], width: lineWidth(ctx, 2), dash: "dot" },
+        hovertemplate: hover(cname),
+      });
+    }
+    const bound = boundThroughLastStep(cell, source.lossOn);
+    if (bound) {
+      const bname = ctx.t("chart.flow.trace_bound", { cell: kindName(ctx, kind) });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name: bname,
+        meta: { cell: kind, field: "jacobian_bound" },
+        x: steps(bound.length),
+        y: bound,
+        line: { color: COLORS[kind], width: lineWidth(ctx, 1.5), dash: "dash" },
+        opacity: 0.7,
+        hovertemplate: hover(bname),
+      });
+    }
+    if (cell.overflow && cell.first_nonfinite_step !== null) {
+      const step = cell.first_nonfinite_step + 1;
+      markers.push(stepMarker(step, ctx.t("chart.overflow_marker", { cell: kindName(ctx, kind) })));
+      if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: kindName(ctx, kind), step }));
+    }
+  }
+  const layout = baseLayout(ctx, {
+    title,
+    x: ctx.t("axis.t"),
+    y: ctx.t("chart.flow.y"),
+    yaxis: { type: "log", exponentformat: "power" },
+    hovermode: "closest",
+  });
+  layout.shapes = markers.map((m) => m.shape);
+  layout.annotations = markers.map((m) => m.annotation);
+  notes.forEach((text, i) =>
+    layout.annotations.push({
+      text,
+      xref: "paper",
+      yref: "paper",
+      x: 0.5,
+      y: 0.9 - 0.1 * i,
+      showarrow: false,
+      font: { color: "#1d2430", size: 13 },
+      bgcolor: "rgba(255,255,255,0.85)",
+    }),
+  );
+  return { data, layout };
+}
+
+/** The readout beside the chart: W_hh's spectral radius and largest singular value, for each RNN cell. */
+export function flowReadout(trace, ctx) {
+  if (!trace?.cells) return "";
+  return Object.entries(trace.cells)
+    .filter(([, cell]) => cell.spectral_radius !== null && cell.spectral_radius !== undefined)
+    .map(([kind, cell]) =>
+      ctx.t("chart.flow.readout", {
+        cell: kindName(ctx, kind),
+        rho: ctx.fmt(cell.spectral_radius),
+        sigma: ctx.fmt(cell.sigma_max),
+      }),
+    )
+    .join("  ·  ");
+}

@@ -1,0 +1,287 @@
+// The controls, built from the API's meta endpoint: one per parameter of the state table, its kind from the
+// parameter's type (checkboxes for the cells, a select for choices, a slider with a number box for numbers),
+// its range, default and tooltip from the meta and the language file. A value the server refuses is shown
+// with the server's own sentence right under its control.
+//
+// Controls never hold state: they read the State and report changes through `onChange(key, value, live)`
+// (`live` while a slider is dragged). Number boxes are not clamped, so a value out of bounds reaches the
+// server and its message is shown.
+
+import { formatNumber, t } from "./i18n.js";
+
+// Where each parameter goes and in which order; anything the meta adds later lands in "advanced".
+const GROUPS = [
+  { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "truncate", "seed"] },
+  { id: "training", keys: ["optimizer", "lr", "clip", "steps"] },
+  { id: "advanced", collapsed: true, keys: [] },
+];
+// Parameters without a control: include_weights only changes the payload (the page needs no weights).
+const HIDDEN = new Set(["include_weights"]);
+
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children) if (child) node.append(child);
+  return node;
+}
+
+/** A step for a linear slider over [lo, hi]: 1, 2 or 5 times a power of ten, about 400 steps. */
+function sliderStep(lo, hi) {
+  const raw = (hi - lo) / 400;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+}
+
+/** Text typed in a number box: a number when it is one, else the text itself (the server names the problem). */
+function typed(input) {
+  const raw = input.value.trim();
+  if (raw === "") return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : raw;
+}
+
+export class Controls {
+  /**
+   * root: the element the controls go in; meta: GET /api/meta; state: the State; lang: "en" | "ko";
+   * onChange(key, value, live): a control moved; onPreset(name): a preset was chosen.
+   */
+  constructor(root, { meta, state, onChange, onPreset }) {
+    this.root = root;
+    this.meta = meta;
+    this.state = state;
+    this.onChange = onChange;
+    this.onPreset = onPreset;
+    this.taskParams = new Set(Object.values(meta.tasks).flatMap((task) => Object.keys(task.params || {})));
+    this.fields = new Map(); // key → {wrap, sync(), error}
+  }
+
+  /** (Re)build every control in the current language and show the state's values. */
+  build(lang) {
+    this.lang = lang;
+    this.fields.clear();
+    const body = el("div", { class: "controls-body" });
+    body.append(this.presetField());
+    const rows = Object.values(this.state.table).filter((row) => row.endpoints.length && !HIDDEN.has(row.key));
+    const placed = new Set(GROUPS.flatMap((g) => g.keys));
+    for (const group of GROUPS) {
+      const keys = group.keys.length ? group.keys : rows.map((r) => r.key).filter((k) => !placed.has(k));
+      const fieldset = el("fieldset", {}, [el("legend", { text: t(`controls.group.${group.id}`) })]);
+      for (const key of keys) {
+        const row = this.state.table[key];
+        if (row && !HIDDEN.has(key)) fieldset.append(this.field(row));
+      }
+      if (group.collapsed) {
+        const details = el("details", { class: "advanced" }, [el("summary", { text: t(`controls.group.${group.id}`) })]);
+        fieldset.querySelector("legend").classList.add("visually-hidden");
+        details.append(fieldset);
+        body.append(details);
+      } else {
+        body.append(fieldset);
+      }
+    }
+    this.root.replaceChildren(body);
+    this.root.removeAttribute("aria-busy");
+    this.sync();
+  }
+
+  presetField() {
+    const select = el("select", { id: "ctl-preset", "aria-describedby": "help-preset" });
+    select.append(el("option", { value: "", text: t("controls.preset_custom") }));
+    for (const preset of this.meta.presets) {
+      const title = preset.title?.[this.lang] || preset.title?.en || preset.name;
+      select.append(el("option", { value: preset.name, text: title }));
+    }
+    select.addEventListener("change", () => this.onPreset(select.value || null));
+    const help = el("span", { id: "help-preset", class: "visually-hidden", text: t("controls.preset_help") });
+    const wrap = el("div", { class: "field", "data-key": "preset", title: t("controls.preset_help") }, [
+      el("label", { class: "field-label", for: "ctl-preset", text: t("controls.preset") }),
+      select,
+      help,
+    ]);
+    this.fields.set("preset", {
+      wrap,
+      sync: () => {
+        select.value = this.state.get("preset") || "";
+        const preset = this.meta.presets.find((p) => p.name === select.value);
+        wrap.title = preset ? preset.description?.[this.lang] || preset.description?.en || "" : t("controls.preset_help");
+      },
+    });
+    return wrap;
+  }
+
+  /** The tooltip: what the parameter does, then its range and default from the meta. */
+  help(row, spec) {
+    const parts = [t(`param.${row.key}.help`)];
+    if (spec.minimum !== undefined && spec.maximum !== undefined) {
+      parts.push(t("controls.range", { min: formatNumber(spec.minimum, 4), max: formatNumber(spec.maximum, 4) }));
+    }
+    const shown = this.defaultOf(row);
+    if (typeof shown === "number" || typeof shown === "string") {
+      parts.push(t("controls.default", { value: typeof shown === "number" ? formatNumber(shown, 4) : this.optionLabel(row, shown) }));
+    }
+    return parts.join(" ");
+  }
+
+  /** The chosen task's own spec for a task parameter (narrower bounds, its default); else the row itself. */
+  specOf(row) {
+    const task = this.meta.tasks[this.state.get("task")];
+    return (this.taskParams.has(row.name) && task?.params?.[row.name]) || row;
+  }
+
+  defaultOf(row) {
+    return this.taskParams.has(row.name) ? this.specOf(row).default ?? null : row.default;
+  }
+
+  optionLabel(row, value) {
+    if (value === null) return t("controls.task_default");
+    return row.name === "task" ? t(`task.${value}`) : t(`enum.${row.name}.${value}`);
+  }
+
+  field(row) {
+    const id = `ctl-${row.key}`;
+    const error = el("p", { class: "field-error", id: `err-${row.key}`, role: "alert" });
+    const helpId = `help-${row.key}`;
+    const described = `${helpId} err-${row.key}`;
+    const wrap = el("div", { class: "field", "data-key": row.key });
+    const label = t(`param.${row.key}.label`);
+    let sync;
+    if (row.type === "array") {
+      const group = el("div", { class: "checks", role: "group", "aria-label": label, "aria-describedby": described });
+      const boxes = (row.items?.enum || []).map((kind) => {
+        const box = el("input", { type: "checkbox", id: `${id}-${kind}`, value: kind });
+        box.addEventListener("change", () => {
+          const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+          this.onChange(row.key, chosen, false);
+        });
+        group.append(el("label", { for: box.id }, [box, el("span", { class: `swatch swatch-${kind}`, "aria-hidden": "true" }), document.createTextNode(t(`cell.${kind}`))]));
+        return box;
+      });
+      wrap.append(el("span", { class: "field-label", text: label }), group);
+      sync = () => {
+        const chosen = this.state.get(row.key) || [];
+        for (const b of boxes) b.checked = chosen.includes(b.value);
+      };
+    } else if (row.enum || row.key === "task") {
+      const options = row.key === "task" ? Object.keys(this.meta.tasks) : row.enum;
+      const select = el("select", { id, "aria-describedby": described });
+      if (row.nullable) select.append(el("option", { value: "", text: t("controls.task_default") }));
+      for (const v of options) select.append(el("option", { value: v, text: this.optionLabel(row, v) }));
+      select.addEventListener("change", () => this.onChange(row.key, select.value === "" ? null : select.value, false));
+      wrap.append(el("label", { class: "field-label", for: id, text: label }), select);
+      sync = () => {
+        select.value = this.state.get(row.key) ?? "";
+      };
+    } else if (row.type === "boolean") {
+      const box = el("input", { type: "checkbox", id, "aria-describedby": described });
+      box.addEventListener("change", () => this.onChange(row.key, box.checked, false));
+      wrap.append(el("label", { class: "field-label checks", for: id }, [box, document.createTextNode(label)]));
+      sync = () => {
+        box.checked = Boolean(this.state.get(row.key));
+      };
+    } else {
+      sync = this.numberField(row, wrap, { id, label, described });
+    }
+    wrap.append(el("span", { id: helpId, class: "visually-hidden" }), error);
+    const entry = {
+      wrap,
+      error,
+      sync: () => {
+        const spec = this.specOf(row);
+        const help = this.help(row, spec);
+        wrap.title = help;
+        wrap.querySelector(`#${helpId}`).textContent = help;
+        wrap.hidden = this.taskParams.has(row.name) && !this.meta.tasks[this.state.get("task")]?.params?.[row.name];
+        sync(spec);
+      },
+    };
+    this.fields.set(row.key, entry);
+    return wrap;
+  }
+
+  /**
+   * A number: a slider over the parameter's range (logarithmic when it spans three decades or more) and a
+   * number box. A nullable parameter whose null means "off" (truncation, clipping) gets a checkbox that turns
+   * it on; a task parameter's null means "the task's default", which the controls show.
+   */
+  numberField(row, wrap, { id, label, described }) {
+    const integer = row.type === "integer";
+    const switchable = row.nullable && !this.taskParams.has(row.name);
+    const number = el("input", { type: "number", id, inputmode: integer ? "numeric" : "decimal", "aria-describedby": described });
+    const slider = el("input", { type: "range", id: `${id}-range`, "aria-label": label, "aria-describedby": described });
+    const toggle = switchable ? el("input", { type: "checkbox", id: `${id}-on`, "aria-label": t("controls.enable", { name: label }) }) : null;
+    let log = false;
+    let lastOn = null; // the value a switched-off parameter returns to when switched on again
+    const fromSlider = () => {
+      const v = log ? 10 ** Number(slider.value) : Number(slider.value);
+      return integer ? Math.round(v) : Number(v.toPrecision(log ? 3 : 6));
+    };
+    slider.addEventListener("input", () => {
+      const v = fromSlider();
+      number.value = v;
+      this.onChange(row.key, v, true);
+    });
+    slider.addEventListener("change", () => this.onChange(row.key, fromSlider(), false));
+    number.addEventListener("change", () => {
+      const v = typed(number);
+      if (v !== undefined) this.onChange(row.key, v, false);
+    });
+    toggle?.addEventListener("change", () => {
+      const spec = this.specOf(row);
+      const on = lastOn ?? typed(number) ?? spec.examples?.[0] ?? spec.minimum;
+      this.onChange(row.key, toggle.checked ? on : null, false);
+    });
+    const head = el("div", { class: "field-label" }, [
+      toggle ? el("label", { for: toggle.id, class: "checks" }, [toggle, document.createTextNode(label)]) : el("label", { for: id, text: label }),
+    ]);
+    wrap.append(head, el("div", { class: "field-row" }, [slider, number]));
+    return (spec) => {
+      const lo = spec.minimum ?? 0;
+      const hi = spec.maximum ?? 1;
+      const span = hi - lo;
+      slider.hidden = integer && span > 10000; // a seed needs no slider
+      log = !integer && lo > 0 && hi / lo >= 1000;
+      if (log) Object.assign(slider, { min: Math.log10(lo), max: Math.log10(hi), step: 0.01 });
+      else Object.assign(slider, { min: lo, max: hi, step: integer ? 1 : sliderStep(lo, hi) });
+      number.min = lo;
+      number.max = hi;
+      number.step = integer ? 1 : "any";
+      const value = this.state.get(row.key);
+      const shown = value ?? this.defaultOf(row);
+      if (toggle) {
+        toggle.checked = value !== null;
+        if (value !== null) lastOn = value;
+      }
+      const off = toggle && !toggle.checked;
+      number.disabled = slider.disabled = Boolean(off);
+      number.value = shown ?? lastOn ?? "";
+      const v = typeof shown === "number" ? shown : Number(number.value);
+      if (Number.isFinite(v)) slider.value = log ? Math.log10(Math.max(v, lo)) : v;
+    };
+  }
+
+  /** Show every control's value from the state (after a preset, a shared URL, a language switch). */
+  sync() {
+    for (const field of this.fields.values()) field.sync();
+  }
+
+  /** The server's sentence under the control of `key` (false when there is no such control). */
+  showError(key, message) {
+    const field = this.fields.get(key);
+    if (!field?.error || field.wrap.hidden) return false;
+    field.error.textContent = message;
+    for (const input of field.wrap.querySelectorAll("input, select")) input.setAttribute("aria-invalid", "true");
+    return true;
+  }
+
+  clearErrors() {
+    for (const field of this.fields.values()) {
+      if (!field.error) continue;
+      field.error.textContent = "";
+      for (const input of field.wrap.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Drawing into the page's chart elements with Plotly.react (which updates a chart in place instead of
+// rebuilding it). Views are marked stale and drawn one per task in page order, headline first, so the
+// page answers input between two charts; a view marked stale again while it waits is drawn once, from the
+// newest data (the figure is built just before its turn).
+
+import { PLOTLY_CONFIG } from "./charts/common.js";
+
+const stale = new Set();
+let figureOf = null;
+let pumping = false;
+
+function chartOf(view) {
+  return document.getElementById(`chart-${view}`);
+}
+
+async function drawOne(view, figure) {
+  const div = chartOf(view);
+  if (!div) return;
+  await window.Plotly.react(div, figure.data, figure.layout, PLOTLY_CONFIG);
+  div.dataset.status = "ready";
+  div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
+  performance.mark(`gradflow:drawn:${view}`);
+}
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function pump() {
+  pumping = true;
+  try {
+    while (stale.size) {
+      const order = [...document.querySelectorAll(".chart[id^='chart-']")].map((div) => div.id.slice(6));
+      const view = order.find((v) => stale.has(v)) ?? stale.values().next().value;
+      stale.delete(view);
+      await drawOne(view, figureOf(view));
+      await nextTask();
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
+/** Redraw `views` from `figure(view)` → {data, layout}, soon and in page order. */
+export function redraw(views, figure) {
+  figureOf = figure;
+  for (const view of views) stale.add(view);
+  if (!pumping) pump();
+}
+
+/** Dim views whose data is being fetched, or show them as ready. */
+export function setLoading(views, loading) {
+  for (const view of views) {
+    const div = chartOf(view);
+    if (div) div.dataset.status = loading ? "loading" : "ready";
+  }
+}
+
+/** Plotly's own PNG export of one chart, at twice the on-screen resolution. */
+export function downloadPng(view, filename) {
+  const div = chartOf(view);
+  return window.Plotly.downloadImage(div, {
+    format: "png",
+    filename,
+    width: div.clientWidth,
+    height: div.clientHeight,
+    scale: 2,
+  });
+}

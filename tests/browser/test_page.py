@@ -1,0 +1,243 @@
+"""The page in a real Chromium against a real server: what a student and a teacher see and do.
+
+Every test runs on a guarded page (see conftest.py): no request may leave 127.0.0.1 and no console error
+may appear, or the test fails. Chart values are read from the Plotly graph divs, where each trace carries
+`meta = {"cell": kind, "field": name of the API array it draws}`.
+"""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Small sizes keep every request fast on a busy 2-core machine; the views are the same at any size.
+SMALL = "cells=rnn&cells=lstm&T=30&H=16&seed=3"
+
+
+def chart_traces(page, view: str) -> list[dict]:
+    """The traces Plotly holds for a chart: meta, x and y (and z for heatmaps)."""
+    return page.evaluate(
+        """(id) => (document.getElementById(id).data || []).map((t) =>
+             ({meta: t.meta || null, name: t.name, x: t.x, y: t.y, z: t.z || null}))""",
+        f"chart-{view}",
+    )
+
+
+def series(page, view: str, cell: str, field: str) -> list:
+    found = [t for t in chart_traces(page, view) if t["meta"] == {"cell": cell, "field": field}]
+    assert len(found) == 1, f"expected one {cell} {field} trace on {view}, got {len(found)}"
+    return found[0]["y"]
+
+
+def api_trace(server_url: str, query: str) -> dict:
+    r = httpx.get(f"{server_url}/api/trace?{query}", timeout=30)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def open_page(page, server_url, helpers, query: str = SMALL) -> None:
+    page.goto(f"{server_url}/?{query}")
+    helpers.wait_drawn(page, "flow")
+
+
+def test_page_loads_every_view_with_no_error_and_no_external_request(page, server_url, helpers):
+    open_page(page, server_url, helpers, "")
+    for view in ("flow", "curves", "training", "contrib", "jacobian", "hidden", "gates", "connectivity"):
+        helpers.wait_drawn(page, view)
+    assert page.title() == "Gradient Flow Lab"
+    # The controls were built from the meta endpoint: the T box shows the task's default, its bounds are the API's.
+    meta = httpx.get(f"{server_url}/api/meta").json()
+    assert page.input_value("#ctl-H") == str(meta["parameters"]["trace"]["H"]["default"])
+    assert page.get_attribute("#ctl-H", "max") == str(meta["parameters"]["trace"]["H"]["maximum"])
+    helpers.screenshot(page, "default")
+
+
+def test_headline_rnn_and_lstm_values_equal_the_api_for_the_same_url(page, server_url, helpers):
+    open_page(page, server_url, helpers)
+    trace = api_trace(server_url, SMALL)
+    for cell in ("rnn", "lstm"):
+        assert (
+            series(page, "flow", cell, "grad_hidden_norm") == trace["cells"][cell]["grad_hidden_norm"]["data"]
+        )
+    assert series(page, "flow", "lstm", "grad_cell_norm") == trace["cells"]["lstm"]["grad_cell_norm"]["data"]
+    # The readout shows W_hh's spectral radius and largest singular value from the same response.
+    readout = page.text_content("#readout-flow")
+    assert "ρ = 1" in readout and f"{trace['cells']['rnn']['sigma_max']:.3g}"[:3] in readout
+
+
+def test_spectral_radius_slider_changes_the_rnn_curve_only(page, server_url, helpers):
+    open_page(page, server_url, helpers)
+    draws = int(page.get_attribute("#chart-flow", "data-draws"))
+    rnn_before = series(page, "flow", "rnn", "grad_hidden_norm")
+    lstm_before = series(page, "flow", "lstm", "grad_hidden_norm")
+    page.focus("#ctl-spectral_radius-range")  # keyboard reachable: arrows move the slider
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('spectral_radius') !== null")
+    radius = parse_qs(urlsplit(page.url).query)["spectral_radius"][0]
+    assert float(radius) > 1.0
+    # Wait for the redraw of the last value (intermediate values may be coalesced into one request).
+    page.wait_for_function(
+        """([n, r]) => Number(document.getElementById('chart-flow').dataset.draws) > n &&
+             document.getElementById('readout-flow').textContent.includes('ρ = ' + r)""",
+        arg=[draws, radius],
+    )
+    assert series(page, "flow", "rnn", "grad_hidden_norm") != rnn_before
+    assert series(page, "flow", "lstm", "grad_hidden_norm") == lstm_before
+    expected = api_trace(server_url, f"{SMALL}&spectral_radius={radius}")
+    assert (
+        series(page, "flow", "rnn", "grad_hidden_norm")
+        == expected["cells"]["rnn"]["grad_hidden_norm"]["data"]
+    )
+
+
+def test_train_streams_snapshots_the_loss_chart_grows_and_pause_stops_it(page, server_url, helpers):
+    # Long enough that the stream is still running when the test pauses; reset then ends it on the server.
+    open_page(page, server_url, helpers, f"{SMALL}&steps=3000&snapshot_every=5&test_size=64")
+    curve_length = "() => (document.getElementById('chart-curves').data || [])[0]?.x?.length || 0"
+    received = "() => Number(document.getElementById('train-progress').dataset.received || 0)"
+    page.click("#train-play")
+    assert page.get_attribute("#train-play", "aria-pressed") == "true"
+    page.wait_for_function(f"() => ({curve_length})() >= 3")
+    first = page.evaluate(curve_length)
+    page.wait_for_function(f"(n) => ({curve_length})() > n", arg=first)
+    page.click("#train-play")  # pause
+    assert page.get_attribute("#train-play", "aria-pressed") == "false"
+    paused = page.evaluate(curve_length)
+    arrived = page.evaluate(received)
+    page.wait_for_function(f"(n) => ({received})() > n + 2", arg=arrived)  # snapshots keep arriving…
+    assert page.evaluate(curve_length) == paused  # …but the charts stay where they were paused
+    # The headline follows the run, and the gradient-over-training heatmap has one row per snapshot shown.
+    assert "training" in page.text_content("#chart-flow .gtitle")
+    heat = chart_traces(page, "training")
+    assert heat and len(heat[0]["z"]) == paused
+    helpers.screenshot(page, "training-paused")
+    # Step shows exactly one more snapshot; reset forgets the run.
+    page.click("#train-step")
+    page.wait_for_function(f"(n) => ({curve_length})() === n + 1", arg=paused)
+    page.click("#train-reset")
+    page.wait_for_function(f"() => ({curve_length})() === 0")
+    assert page.get_attribute("#train-progress", "data-status") == "idle"
+
+
+def test_out_of_bounds_value_shows_the_api_message_next_to_its_control(page, guard, server_url, helpers):
+    guard.expect("status of 422")
+    open_page(page, server_url, helpers)
+    page.fill("#ctl-H", "5000")
+    page.press("#ctl-H", "Enter")
+    expected = httpx.post(f"{server_url}/api/trace", json={"H": 5000}).json()["message"]
+    page.wait_for_function("() => document.getElementById('err-H').textContent !== ''")
+    assert page.text_content("#err-H") == expected
+    assert page.get_attribute("#ctl-H", "aria-invalid") == "true"
+    assert "H=5000" in page.url  # the refused value stays in the URL, so the link shows the same message
+    page.fill("#ctl-H", "12")
+    page.press("#ctl-H", "Enter")
+    page.wait_for_function("() => document.getElementById('err-H').textContent === ''")
+    assert page.get_attribute("#ctl-H", "aria-invalid") is None
+
+
+def wait_series(page, view: str, cell: str, field: str, expected: list) -> None:
+    """Wait until a chart shows exactly `expected` for one cell's series (a redraw may still be on its way)."""
+    page.wait_for_function(
+        """([id, cell, field, want]) => (document.getElementById(id).data || []).some((t) =>
+             t.meta && t.meta.cell === cell && t.meta.field === field &&
+             t.y.length === want.length && t.y.every((v, i) => v === want[i]))""",
+        arg=[f"chart-{view}", cell, field, expected],
+    )
+
+
+def test_a_shared_url_reopens_the_same_state(page, context, server_url, helpers):
+    open_page(page, server_url, helpers)
+    page.check("#ctl-cells-gru")
+    page.fill("#ctl-forget_bias", "0")
+    page.press("#ctl-forget_bias", "Enter")
+    page.select_option("#ctl-activation", "relu")
+    page.wait_for_function("() => location.search.includes('activation=relu')")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#share-btn")
+    page.wait_for_function("() => document.getElementById('share-status').textContent !== ''")
+    shared = page.evaluate("navigator.clipboard.readText()")
+    assert shared == page.url
+    query = parse_qs(urlsplit(shared).query)
+    assert query["cells"] == ["rnn", "lstm", "gru"] and query["forget_bias"] == ["0"]
+    expected = api_trace(server_url, urlsplit(shared).query)
+
+    other = context.new_page()
+    other.on("console", lambda m: m.type == "error" and pytest.fail(m.text))
+    other.goto(shared)
+    assert other.is_checked("#ctl-cells-gru") and other.input_value("#ctl-forget_bias") == "0"
+    assert other.input_value("#ctl-activation") == "relu"
+    for pg in (page, other):
+        for cell in ("rnn", "lstm", "gru"):
+            wait_series(
+                pg, "flow", cell, "grad_hidden_norm", expected["cells"][cell]["grad_hidden_norm"]["data"]
+            )
+    other.close()
+
+
+def test_an_exploding_configuration_shows_the_banner_not_a_blank_chart(page, server_url, helpers):
+    query = "cells=rnn&cells=lstm&T=200&H=32&spectral_radius=20&activation=relu"
+    open_page(page, server_url, helpers, query)
+    trace = api_trace(server_url, query)
+    assert trace["cells"]["rnn"]["overflow"]
+    step = trace["cells"]["rnn"]["first_nonfinite_step"] + 1
+    page.wait_for_selector("#banner:not([hidden])")
+    assert f"gradients exploded at step {step}" in page.text_content("#banner-text")
+    rnn = series(page, "flow", "rnn", "grad_hidden_norm")
+    assert rnn == trace["cells"]["rnn"]["grad_hidden_norm"]["data"]
+    assert any(v is not None for v in rnn)  # the finite part is drawn
+    assert "RNN overflow" in page.text_content("#chart-flow")  # and where it stopped is marked
+    helpers.screenshot(page, "exploding")
+
+
+def test_gradients_verified_badge_shows_the_worst_relative_error(page, server_url, helpers):
+    open_page(page, server_url, helpers)
+    page.wait_for_selector("#verify-badge[data-state='ok']", timeout=30_000)
+    text = page.text_content("#verify-badge")
+    check = httpx.get(f"{server_url}/api/gradcheck?{SMALL}", timeout=30).json()
+    shown = float(re.search(r"error ([0-9.e+-]+)", text).group(1))
+    assert shown == pytest.approx(check["worst_relative_error"], rel=0.06)
+    assert "Gradients verified" in text
+
+
+def test_korean_from_the_url_and_the_toggle(page, server_url, helpers):
+    open_page(page, server_url, helpers, f"{SMALL}&lang=ko")
+    assert page.get_attribute("html", "lang") == "ko"
+    assert page.title() == "기울기 흐름 실험실"
+    assert "기울기 흐름" in page.text_content("#chart-flow .gtitle")
+    helpers.screenshot(page, "korean")
+    page.click("#lang-btn")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    assert "lang=en" in page.url
+    helpers.wait_drawn(page, "flow", int(page.get_attribute("#chart-flow", "data-draws")) - 1)
+    page.wait_for_function(
+        "() => document.querySelector('#chart-flow .gtitle').textContent.startsWith('Gradient')"
+    )
+
+
+def test_korean_browser_gets_korean_by_default(browser, server_url, guard, helpers):
+    ctx = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 720})
+    ctx.route("**/*", guard.route)
+    pg = ctx.new_page()
+    pg.on("console", guard.console)
+    pg.goto(f"{server_url}/?{SMALL}")
+    helpers.wait_drawn(pg, "flow")
+    assert pg.get_attribute("html", "lang") == "ko"
+    ctx.close()
+    guard.check()
+
+
+def test_phone_width_stacks_the_charts_and_focus_is_visible(page, server_url, helpers):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_page(page, server_url, helpers)
+    flow = page.locator("#card-flow").bounding_box()
+    curves = page.locator("#card-curves").bounding_box()
+    assert curves["y"] >= flow["y"] + flow["height"] and abs(curves["x"] - flow["x"]) < 1
+    assert flow["width"] <= 390
+    page.keyboard.press("Tab")  # the skip link, then the top bar's buttons
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"

@@ -1,0 +1,84 @@
+"""The page's words: static/i18n/en.json and ko.json hold the same keys, and every key the page uses exists.
+
+A key in one language and not the other fails here, as does a placeholder ({step}, {cell}) that one
+translation forgets, and a key that the template or a script names literally but neither file has.
+"""
+
+import json
+import re
+
+import pytest
+
+from app.paths import STATIC_DIR, TEMPLATES_DIR
+
+LANGUAGES = ("en", "ko")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def strings(lang: str) -> dict[str, str]:
+    return json.loads((STATIC_DIR / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", text))
+
+
+def used_keys() -> set[str]:
+    """Keys named literally in the template (data-i18n*) and the scripts (t("…"), t(`…`) without ${})."""
+    template = (TEMPLATES_DIR / "index.html").read_text(encoding="utf-8")
+    views = re.findall(r'\{"id": "(\w+)"', template)
+    assert views, "the template lists its views"
+    keys = set()
+    for key in re.findall(r'data-i18n(?:-[a-z-]+)?="([^"]+)"', template):
+        if "{{ view.id }}" in key:
+            keys.update(key.replace("{{ view.id }}", view) for view in views)
+        else:
+            keys.add(key)
+    for script in (STATIC_DIR / "js").rglob("*.js"):
+        source = script.read_text(encoding="utf-8")
+        keys.update(re.findall(r"\bt\(\s*\"([^\"]+)\"", source))
+        keys.update(k for k in re.findall(r"\bt\(\s*`([^`]+)`", source) if "${" not in k)
+    return keys
+
+
+def test_both_languages_have_the_same_keys():
+    en, ko = strings("en"), strings("ko")
+    assert sorted(set(en) - set(ko)) == [], "keys in en.json missing from ko.json"
+    assert sorted(set(ko) - set(en)) == [], "keys in ko.json missing from en.json"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_string_is_non_empty_text(lang):
+    for key, value in strings(lang).items():
+        assert isinstance(value, str) and value.strip(), f"{lang}.json: {key} is empty"
+
+
+def test_translations_keep_their_placeholders():
+    en, ko = strings("en"), strings("ko")
+    for key in en:
+        assert placeholders(en[key]) == placeholders(ko[key]), key
+
+
+def test_korean_file_is_korean():
+    ko = strings("ko")
+    korean = sum(bool(HANGUL.search(v)) for v in ko.values())
+    assert korean / len(ko) > 0.8
+    assert HANGUL.search(ko["chart.flow.title"]) and HANGUL.search(ko["banner.overflow"])
+
+
+def test_every_key_the_page_names_exists():
+    keys = used_keys()
+    assert {"app.title", "chart.flow.title", "chart.connectivity.caption", "banner.overflow"} <= keys
+    for lang in LANGUAGES:
+        missing = sorted(keys - set(strings(lang)))
+        assert missing == [], f"{lang}.json lacks {missing}"
+
+
+def test_the_template_holds_no_words_of_its_own():
+    """Every text node of the body is empty or a Jinja expression: words come from the language files."""
+    template = (TEMPLATES_DIR / "index.html").read_text(encoding="utf-8")
+    body = template.split("<body", 1)[1]
+    body = re.sub(r"\{#.*?#\}", "", body, flags=re.S)  # template comments
+    texts = [t.strip() for t in re.findall(r">([^<]+)<", body)]
+    stray = [t for t in texts if t and not re.fullmatch(r"(\{[%{].*?[%}]\}\s*)+", t, flags=re.S)]
+    assert stray == []
