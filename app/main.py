@@ -1,12 +1,15 @@
 """create_app(): wires routers, static files and middleware together. No logic lives here."""
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.paths import STATIC_DIR
 from app.settings import Settings
-from app.web import classroom, health, pages, vendor
+from app.web import classroom, errors, export, gradcheck, health, meta, pages, trace, train, vendor
+from app.web.cache import ResultCache
+from app.web.limits import ComputeLimiter, single_threaded_blas
 from app.web.security import SecurityHeaders
 
 
@@ -18,10 +21,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Per-timestep hidden states, gates and gradient norms of RNN, LSTM and GRU, as JSON.",
     )
     app.state.settings = settings
+    app.state.cache = ResultCache(settings.cache_entries)
+    app.state.limiter = ComputeLimiter(settings.max_concurrent)
+    single_threaded_blas()
+    errors.install(app)
     app.include_router(health.router)
+    app.include_router(meta.router)
+    app.include_router(trace.router)
+    app.include_router(train.router)
+    app.include_router(export.router)
+    app.include_router(gradcheck.router)
     app.include_router(classroom.router)
     app.include_router(vendor.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.add_middleware(SecurityHeaders)
     return app

@@ -1,0 +1,185 @@
+"""Every error a client can see, as JSON with one plain sentence it can show next to a control.
+
+- 422: a field out of bounds, unknown, mistyped, or a request that is too much work. `message` names the
+  field and the limit ("T must be at most 500 (got 5000)"); `detail` lists every problem with `field`,
+  `loc`, `type`, and where there is one, `limit` and `got`.
+- 503: the process is computing as many requests as it allows; `Retry-After` says when to come back.
+- 500: a bug. The client gets a generic sentence; the traceback goes to the server log only.
+Other HTTP errors (404, 405) keep FastAPI's `detail` and gain the same `message` key.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.web.encode import JSONResponse
+from app.web.limits import Busy, WorkBudgetExceeded
+
+log = logging.getLogger("gradflow.api")
+
+_SOURCES = ("body", "query", "path", "header", "cookie")
+
+
+class ConfigError(Exception):
+    """A configuration that passed the field bounds but is inconsistent (e.g. example ≥ batch)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def field_name(loc: tuple | list) -> str:
+    """('body', 'cells', 0) -> 'cells[0]'; union-member tags that pydantic adds to loc are dropped."""
+    parts = list(loc)
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if not parts:
+        return "body"
+    name = str(parts[0])
+    for part in parts[1:]:
+        if isinstance(part, int):
+            name += f"[{part}]"
+    return name
+
+
+def _shown(value: Any) -> str:
+    """The offending value as the user typed it: query values arrive as text, so "5000" is shown bare."""
+    if isinstance(value, str):
+        try:
+            float(value)
+            return value
+        except ValueError:
+            pass
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def plain_message(error: dict) -> tuple[str, str, Any]:
+    """(field, sentence, limit) for one pydantic error dict."""
+    field = field_name(error.get("loc", ()))
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    got = error.get("input")
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
+        key, words = {
+            "less_than_equal": ("le", "at most"),
+            "less_than": ("lt", "less than"),
+            "greater_than_equal": ("ge", "at least"),
+            "greater_than": ("gt", "greater than"),
+        }[kind]
+        limit = ctx.get(key)
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)  # "at most 20", not "at most 20.0"
+        return field, f"{field} must be {words} {limit} (got {_shown(got)})", limit
+    if kind == "extra_forbidden":
+        return field, f"'{field}' is not a parameter of this request (GET /api/meta lists them)", None
+    if kind == "missing":
+        if field == "body":
+            return field, "the request needs a JSON object body ({} takes every default)", None
+        return field, f"{field} is required", None
+    if kind in ("literal_error", "enum"):
+        return field, f"{field} must be one of {ctx.get('expected')} (got {_shown(got)})", ctx.get("expected")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return field, f"{field} must be a whole number (got {_shown(got)})", None
+    if kind in ("float_parsing", "float_type"):
+        return field, f"{field} must be a number (got {_shown(got)})", None
+    if kind == "finite_number":
+        return field, f"{field} must be a finite number (got {_shown(got)})", None
+    if kind in ("bool_parsing", "bool_type"):
+        return field, f"{field} must be true or false (got {_shown(got)})", None
+    if kind == "too_short":
+        n = ctx.get("min_length")
+        return (
+            field,
+            f"{field} must have at least {n} item{'s' * (n != 1)} (got {ctx.get('actual_length')})",
+            n,
+        )
+    if kind == "too_long":
+        n = ctx.get("max_length")
+        return (
+            field,
+            f"{field} must have at most {n} item{'s' * (n != 1)} (got {ctx.get('actual_length')})",
+            n,
+        )
+    if kind in ("list_type", "tuple_type"):
+        return field, f"{field} must be a list (got {_shown(got)})", None
+    if kind in ("string_type", "string_too_long", "string_too_short"):
+        return field, f"{field} must be a text value within its length limit (got {_shown(got)})", None
+    if kind == "json_invalid":
+        return "body", f"the request body is not valid JSON ({ctx.get('error', 'parse error')})", None
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "body", "the request body must be a JSON object", None
+    if kind == "value_error":
+        return field, str(ctx.get("error", error.get("msg", "invalid value"))), None
+    return field, f"{field}: {error.get('msg', 'invalid value')}", None
+
+
+def _unprocessable(items: list[dict]) -> JSONResponse:
+    return JSONResponse({"message": items[0]["message"], "detail": items}, status_code=422)
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    items = []
+    for error in exc.errors():
+        field, message, limit = plain_message(error)
+        item = {
+            "field": field,
+            "loc": list(error.get("loc", ())),
+            "message": message,
+            "type": error.get("type"),
+        }
+        if limit is not None:
+            item["limit"] = limit
+        if "input" in error and isinstance(error["input"], (int, float, str, bool)):
+            item["got"] = error["input"]
+        items.append(item)
+    if not items:
+        items = [{"field": "body", "loc": [], "message": "the request is not valid", "type": "invalid"}]
+    return _unprocessable(items)
+
+
+async def _config(request: Request, exc: ConfigError) -> JSONResponse:
+    return _unprocessable(
+        [{"field": exc.field, "loc": [exc.field], "message": exc.message, "type": "config"}]
+    )
+
+
+async def _budget(request: Request, exc: WorkBudgetExceeded) -> JSONResponse:
+    item = {"field": "work", "loc": ["work"], "message": exc.message, "type": "work_budget"}
+    item |= {"limit": exc.budget, "got": exc.work}
+    return _unprocessable([item])
+
+
+async def _busy(request: Request, exc: Busy) -> JSONResponse:
+    return JSONResponse(
+        {"message": f"The server is busy; retry in {exc.retry_after} s.", "detail": "busy"},
+        status_code=503,
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail
+    message = detail if isinstance(detail, str) else "request failed"
+    return JSONResponse(
+        {"message": message, "detail": detail}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
+async def _internal(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"message": "Internal error; it has been logged.", "detail": "internal_error"}, 500)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers above on `app`."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(ConfigError, _config)
+    app.add_exception_handler(WorkBudgetExceeded, _budget)
+    app.add_exception_handler(Busy, _busy)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _internal)

@@ -1,0 +1,55 @@
+"""GET /api/meta and the presets: what the page builds its controls from.
+
+Kinds, tasks (sizes, output, loss, baseline and threshold with what they mean, their own parameters),
+the lesson presets, and every request parameter's type, default, bounds and description, generated from
+the schemas, so the page never holds a copy that could drift from what the server accepts.
+"""
+
+from fastapi import APIRouter, HTTPException, Request
+
+from app import __version__
+from app.core import KINDS
+from app.core.tasks import TASKS
+from app.web.encode import JSONResponse
+from app.web.presets import PRESETS
+from app.web.schemas import GradcheckConfig, TraceConfig, TrainConfig, parameters
+
+router = APIRouter(prefix="/api", tags=["meta"])
+
+
+def meta_payload(settings) -> dict:
+    return {
+        "version": __version__,
+        "kinds": list(KINDS),
+        "tasks": {name: task.describe() for name, task in TASKS.items()},
+        "presets": list(PRESETS.values()),
+        "parameters": {
+            "trace": parameters(TraceConfig),
+            "train": parameters(TrainConfig),
+            "gradcheck": parameters(GradcheckConfig),
+        },
+        "limits": {
+            "work_budget": settings.work_budget,
+            "max_concurrent": settings.max_concurrent,
+            "cache_entries": settings.cache_entries,
+        },
+    }
+
+
+@router.get("/meta", summary="Kinds, tasks, presets and every parameter's default, bounds and description")
+def meta(request: Request) -> JSONResponse:
+    return JSONResponse(meta_payload(request.app.state.settings))
+
+
+@router.get("/presets", summary="The lesson presets, each with complete configurations")
+def presets() -> JSONResponse:
+    return JSONResponse({"presets": list(PRESETS.values())})
+
+
+@router.get(
+    "/presets/{name}", summary="One lesson preset", responses={404: {"description": "No such preset."}}
+)
+def preset(name: str) -> JSONResponse:
+    if name not in PRESETS:
+        raise HTTPException(404, f"no preset named {name!r}; known: {', '.join(PRESETS)}")
+    return JSONResponse(PRESETS[name])

@@ -1,0 +1,75 @@
+"""POST /api/trace and GET /api/trace: one recorded forward and backward pass of each chosen cell.
+
+GET takes the same fields as query parameters, so a configuration is a URL
+(/api/trace?cells=rnn&cells=lstm&T=100&spectral_radius=1.5). The payload is described in docs/api.md.
+A configuration is computed once per process: the encoded (and gzipped) answer is cached under its
+canonical JSON, and identical requests arriving while it is computed wait for the same computation.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app.core.tasks import TASKS
+from app.web.cache import canonical_key
+from app.web.encode import EncodedJSON
+from app.web.limits import analysis_work, check_budget, check_memory, pass_work, trace_memory
+from app.web.schemas import TraceConfig
+from app.web.trace_payload import trace_payload
+
+router = APIRouter(prefix="/api", tags=["trace"])
+
+RESPONSES = {
+    200: {"description": "Per-cell arrays, each {shape, axes, meaning, data}; see docs/api.md."},
+    422: {"description": "A field out of bounds or unknown, or too much work; `message` names the field."},
+    503: {"description": "Busy: retry after the number of seconds in Retry-After."},
+}
+
+
+def check_trace_budget(config: TraceConfig, budget: float) -> None:
+    """422 when one pass of every cell plus the per-example analyses would exceed the work budget or the
+    memory limit."""
+    task = TASKS[config.task]
+    params = config.task_params()
+    T, D, K = task.length(**params), task.input_size(**params), task.output_size(**params)
+    sizes = (config.cells, config.batch, T, config.H, D, K)
+    fields = {"cells": len(config.cells), "batch": config.batch, "T": T, "H": config.H}
+    check_memory(trace_memory(*sizes), fields, "the per-step Jacobians grow as T × H²")
+    check_budget(
+        pass_work(*sizes[:5]) + analysis_work(*sizes),
+        budget,
+        fields,
+        "cells × batch × T × H² for the pass, plus about cells × (T·S³ + T²·K·S²) for the Jacobians and "
+        "connectivity, S the state size",
+    )
+
+
+def _encode(config: TraceConfig) -> EncodedJSON:
+    encoded = EncodedJSON(trace_payload(config))
+    encoded.gzipped  # noqa: B018  compressed here, in the worker thread, not on the event loop
+    return encoded
+
+
+async def cached_trace(request: Request, config: TraceConfig) -> tuple[EncodedJSON, bool]:
+    """(encoded payload, cache hit) for a configuration: budget checked, computed at most once."""
+    state = request.app.state
+    check_trace_budget(config, state.settings.work_budget)
+    key = canonical_key("trace", config.canonical())
+    return await state.cache.get_or_compute(key, lambda: state.limiter.run(_encode, config))
+
+
+async def _answer(request: Request, config: TraceConfig) -> Response:
+    encoded, hit = await cached_trace(request, config)
+    accept = request.headers.get("accept-encoding", "")
+    return encoded.response(accept, {"X-Cache": "hit" if hit else "miss"})
+
+
+@router.post("/trace", summary="Trace of one forward and backward pass", responses=RESPONSES)
+async def post_trace(request: Request, config: TraceConfig) -> Response:
+    return await _answer(request, config)
+
+
+@router.get("/trace", summary="The same trace, configured by query parameters", responses=RESPONSES)
+async def get_trace(request: Request, config: Annotated[TraceConfig, Query()]) -> Response:
+    return await _answer(request, config)

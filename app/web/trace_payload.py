@@ -1,0 +1,307 @@
+"""From a TraceConfig to the trace payload: one batch of the task, one model per cell, one run each.
+
+`prepare` turns a validated configuration into the task's batch and freshly built models (the same recipe
+for every endpoint that runs a configuration: trace, export, gradient check). `trace_payload` runs them
+and lays out what the page draws, every array as {"shape", "axes", "meaning", "data"} (see
+docs/api.md). Steps are 0-based. Heatmaps (T, U) show U ≤ max_units evenly spaced hidden units and say
+which; the connectivity matrix shows at most MAX_STEPS_2D steps.
+
+The batch is drawn exactly as the training loop draws its first batch (the first of two child seeds of
+`seed`), so a trace and step 0 of a training run with the same seed and batch size see the same numbers.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.core import Model, Trace, analysis, build_model, sigma_max, spectral_radius
+from app.core.tasks import TASKS, Task
+from app.core.tasks.base import one_hot
+from app.web.encode import array, first_nonfinite_step, int_array, number
+from app.web.errors import ConfigError
+from app.web.schemas import TraceConfig
+
+MAX_STEPS_2D = 100
+GATE_NAMES = {
+    "f": "forget gate f_t",
+    "i": "input gate i_t",
+    "g": "candidate g_t",
+    "o": "output gate o_t",
+    "z": "update gate z_t",
+    "r": "reset gate r_t",
+    "n": "candidate n_t",
+}
+
+
+@dataclass
+class Prepared:
+    """Everything a run of a configuration needs, built deterministically from its seed."""
+
+    config: TraceConfig
+    task: Task
+    task_params: dict
+    x: np.ndarray  # (T, B, D)
+    y: np.ndarray  # (T, B, K) floats for mse, (T, B) labels for ce
+    output: str
+    loss: str
+    loss_on: str
+    models: dict[str, Model]
+
+    @property
+    def sizes(self) -> dict:
+        T, B, D = self.x.shape
+        first = next(iter(self.models.values()))
+        return {"T": T, "B": B, "D": D, "H": first.hidden_size, "K": first.output_size}
+
+    def run(self, kind: str, full_bptt: bool = False) -> Trace:
+        """One forward and backward pass of the `kind` model on the batch (truncated as configured,
+        unless full_bptt)."""
+        truncate = None if full_bptt else self.config.truncate
+        return self.models[kind].run(self.x, self.y, loss=self.loss, loss_on=self.loss_on, truncate=truncate)
+
+
+def sequence_length(config: TraceConfig) -> int:
+    """T of the configuration's sequences (copy's length follows from S and delay)."""
+    return TASKS[config.task].length(**config.task_params())
+
+
+def prepare(config: TraceConfig) -> Prepared:
+    task = TASKS[config.task]
+    params = config.task_params()
+    output = config.output or task.output
+    loss = config.loss or task.loss
+    loss_on = config.loss_on or task.loss_on
+    if loss == "ce" and output != "softmax":
+        raise ConfigError(
+            "loss", "loss ce (cross-entropy) needs output softmax; choose output softmax or loss mse"
+        )
+    if loss == "ce" and task.loss != "ce":
+        raise ConfigError("loss", f"task {task.name} has real-valued targets, so its loss must be mse")
+    data_seed = np.random.SeedSequence(config.seed).spawn(2)[0]
+    x, y = task.sample(np.random.default_rng(data_seed), config.batch, **params)
+    K = task.output_size(**params)
+    if loss == "mse" and task.loss == "ce":
+        y = one_hot(y, K)  # (T, B, K): the lecture's softmax output scored by MSE against one-hot targets
+    models = {
+        kind: build_model(
+            kind,
+            input_size=task.input_size(**params),
+            hidden_size=config.H,
+            output_size=K,
+            seed=config.seed,
+            output=output,
+            **config.init_options(),
+        )
+        for kind in config.cells
+    }
+    return Prepared(config, task, params, x, y, output, loss, loss_on, models)
+
+
+def shown_units(H: int, max_units: int) -> np.ndarray:
+    """At most max_units unit indices, evenly spaced over 0..H−1, always including the first and last."""
+    if H <= max_units:
+        return np.arange(H)
+    return np.unique(np.linspace(0, H - 1, max_units).round().astype(int))
+
+
+def shown_steps(T: int, limit: int = MAX_STEPS_2D) -> np.ndarray:
+    return shown_units(T, limit)
+
+
+def recurrent_blocks(model: Model) -> dict[str, np.ndarray]:
+    """The H × H matrices that multiply h_{t−1}: W_hh, or the h columns of each gate's W."""
+    p, H = model.params, model.hidden_size
+    if model.kind == "rnn":
+        return {"W_hh": p["W_hh"]}
+    gates = ("f", "i", "g", "o") if model.kind == "lstm" else ("z", "r", "n")
+    return {f"W_{g}": p[f"W_{g}"][:, :H] for g in gates}
+
+
+def _flagged(obj: dict | None, *, skip_upper: bool = False) -> dict | None:
+    """Add "overflow" and "first_nonfinite_step" to an array object that holds a non-finite number."""
+    if obj is None:
+        return None
+    data = obj["data"]
+    if skip_upper:  # the upper triangle of the connectivity matrix is null by definition
+        data = np.where(np.triu(np.ones(data.shape, dtype=bool), k=1), 0.0, data)
+    step = first_nonfinite_step(data)
+    if step is not None:
+        obj["overflow"] = True
+        obj["first_nonfinite_step"] = int(step)
+    return obj
+
+
+def _heat(values_tbh: np.ndarray, example: int, units: np.ndarray, meaning: str) -> dict:
+    return _flagged(array(values_tbh[:, example][:, units], meaning, ("t", "unit")))
+
+
+def _weights(model: Model, units: np.ndarray) -> dict:
+    """Each parameter with its H axes sliced to the shown units (W's x columns kept whole)."""
+    H = model.hidden_size
+    out = {}
+    for name, W in model.params.items():
+        if name == "W_hy":
+            sliced, axes = W[:, units], ("k", "unit")
+        elif name == "b_y":
+            sliced, axes = W, ("k",)
+        elif name.startswith("b_"):
+            sliced, axes = W[units], ("unit",)
+        elif name == "W_hh":
+            sliced, axes = W[np.ix_(units, units)], ("unit", "unit")
+        elif name == "W_xh":
+            sliced, axes = W[units], ("unit", "d")
+        else:  # gate matrices (H, H + D): rows = units, columns = [h_{t−1} units…, x_t…]
+            columns = np.concatenate([units, np.arange(H, W.shape[1])])
+            sliced, axes = W[np.ix_(units, columns)], ("unit", "v")
+        out[name] = array(sliced, f"{name} of the {model.kind} (rows and h columns: the units shown)", axes)
+    return out
+
+
+def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
+    config, model = prep.config, prep.models[kind]
+    ex = config.example
+    units = shown_units(model.hidden_size, config.max_units)
+    norms = analysis.grad_norms(trace)
+    jac = analysis.jacobian_norms(model, trace, example=ex)
+    steps = shown_steps(len(trace.step_loss))
+    conn = analysis.connectivity(model, trace, example=ex)[np.ix_(steps, steps)]
+    blocks = {
+        name: {"spectral_radius": number(spectral_radius(W)), "sigma_max": number(sigma_max(W))}
+        for name, W in recurrent_blocks(model).items()
+    }
+    grads = trace.grads or {}
+    with np.errstate(over="ignore", invalid="ignore"):  # an exploded gradient's norm is inf, sent as null
+        grad_norms = {name: number(np.linalg.norm(g)) for name, g in grads.items()}
+        total = np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())) if grads else None
+    grad_norms["total"] = number(total)
+    lstm = trace.cell is not None
+
+    cell = {
+        "kind": kind,
+        "loss": number(trace.loss),
+        "finite": bool(trace.finite),
+        "overflow": not trace.finite,
+        "first_nonfinite_step": trace.first_nonfinite_step,
+        "recurrent": blocks,
+        "spectral_radius": blocks["W_hh"]["spectral_radius"] if kind == "rnn" else None,
+        "sigma_max": blocks["W_hh"]["sigma_max"] if kind == "rnn" else None,
+        "grad_norms": grad_norms,
+        "H": model.hidden_size,
+        "units": units.tolist(),
+        "hidden": _heat(trace.hidden, ex, units, "h_t of the example, for the units listed in `units`"),
+        "cell": _heat(trace.cell, ex, units, "c_t (LSTM cell state) of the example") if lstm else None,
+        "gates": {
+            name: _heat(
+                g,
+                ex,
+                units,
+                f"{GATE_NAMES.get(name, name)} of the example, in [0, 1] ([−1, 1] for a candidate)",
+            )
+            for name, g in trace.gates.items()
+        },
+        "gate_means": {
+            name: _flagged(
+                array(
+                    g.mean(axis=(1, 2)),
+                    f"mean of {GATE_NAMES.get(name, name)} over batch and all units",
+                    ("t",),
+                )
+            )
+            for name, g in trace.gates.items()
+        },
+        "outputs": _flagged(array(trace.outputs[:, ex], "ŷ_t of the example", ("t", "k"))),
+        "step_loss": _flagged(
+            array(trace.step_loss, "loss at step t, summed over the batch / B (0 where no loss)", ("t",))
+        ),
+        "grad_hidden": _heat(
+            trace.grad_hidden, ex, units, "dL/dh_t of the example (total, through every later step reached)"
+        ),
+        "grad_hidden_norm": _flagged(array(norms["hidden_mean"], "batch mean of ‖dL/dh_t‖₂", ("t",))),
+        "grad_hidden_norm_example": _flagged(
+            array(norms["hidden"][:, ex], "‖dL/dh_t‖₂ of the example", ("t",))
+        ),
+        "grad_cell": _heat(trace.grad_cell, ex, units, "dL/dc_t of the example") if lstm else None,
+        "grad_cell_norm": _flagged(array(norms["cell_mean"], "batch mean of ‖dL/dc_t‖₂", ("t",)))
+        if lstm
+        else None,
+        "grad_cell_norm_example": (
+            _flagged(array(norms["cell"][:, ex], "‖dL/dc_t‖₂ of the example", ("t",))) if lstm else None
+        ),
+        "weight_grad": {
+            name: _flagged(array(v, f"‖step t's term of dL/d{name} (h_(t−1) columns)‖_F", ("t",)))
+            for name, v in analysis.weight_grad_contributions(model, trace).items()
+        },
+        "jacobian_norm": _flagged(
+            array(jac["norm"], "‖∂s_T/∂s_t‖₂ of the example; s = h (RNN, GRU) or (h, c) (LSTM)", ("t",))
+        ),
+        "jacobian_bound": (
+            _flagged(
+                array(jac["bound"], "(γ·σ_max(W_hh))^(T−1−t), the bound on ‖∂h_T/∂h_t‖₂ (γ = 1)", ("t",))
+            )
+            if jac.get("bound") is not None
+            else None
+        ),
+        "connectivity": _flagged(
+            array(
+                conn,
+                "‖∂ŷ_t/∂x_s‖_F of the example for s ≤ t (null above the diagonal), at the listed steps",
+                ("t", "s"),
+                steps=steps.tolist(),
+            ),
+            skip_upper=True,
+        ),
+        "weights": _weights(model, units) if config.include_weights else None,
+    }
+    flagged = [
+        v
+        for key, v in cell.items()
+        if isinstance(v, dict) and v.get("overflow") and key not in ("jacobian_bound",)
+    ] + [
+        v
+        for group in ("gates", "gate_means", "weight_grad")
+        for v in cell[group].values()
+        if v.get("overflow")
+    ]
+    if flagged:
+        cell["overflow"] = True
+        if cell["first_nonfinite_step"] is None:
+            cell["first_nonfinite_step"] = min(v["first_nonfinite_step"] for v in flagged)
+    return cell
+
+
+def example_payload(prep: Prepared) -> dict:
+    ex = prep.config.example
+    T = prep.x.shape[0]
+    mask = np.ones(T) if prep.loss_on == "all" else (np.arange(T) == T - 1).astype(float)
+    if prep.y.ndim == 2:
+        targets = int_array(prep.y[:, ex], "y_t of the example: class labels (cross-entropy)", ("t",))
+    else:
+        targets = array(prep.y[:, ex], "y_t of the example (the MSE targets)", ("t", "k"))
+    return {
+        "index": ex,
+        "inputs": array(prep.x[:, ex], "x_t of the example", ("t", "d")),
+        "targets": targets,
+        "loss_mask": int_array(mask, "1 where the loss is measured at step t", ("t",)),
+    }
+
+
+def task_payload(prep: Prepared) -> dict:
+    return prep.task.describe(**prep.task_params)
+
+
+def trace_payload(config: TraceConfig) -> dict:
+    """The whole response of /api/trace for a validated configuration."""
+    prep = prepare(config)
+    cells = {kind: cell_payload(prep, kind, prep.run(kind)) for kind in config.cells}
+    bad = [c["first_nonfinite_step"] for c in cells.values() if c["overflow"]]
+    steps = [s for s in bad if s is not None]
+    resolved = config.canonical() | {"output": prep.output, "loss": prep.loss, "loss_on": prep.loss_on}
+    return {
+        "config": resolved,
+        "sizes": prep.sizes,
+        "task": task_payload(prep),
+        "overflow": bool(bad),
+        "first_nonfinite_step": min(steps) if steps else None,
+        "example": example_payload(prep),
+        "cells": cells,
+    }

@@ -1,0 +1,240 @@
+"""A training run as the API sends it: the core's snapshots turned into JSON, one encoded event each.
+
+`core_config` maps the request schema onto app.core.train.TrainConfig; `snapshot_payload` lays one
+snapshot out as docs/api.md describes (arrays as {"shape", "axes", "meaning", "data"}, rounded, non-finite
+as null with the overflow flag); `TrainRun` collects the encoded snapshots of a run so that a finished run
+can be cached, replayed as a stream, returned whole, or exported.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.core import train as core_train
+from app.core.tasks import TASKS
+from app.web.encode import EncodedJSON, array, dumps, first_nonfinite_step, number
+from app.web.limits import MATRICES, check_budget, check_memory, pass_work, recorded_floats
+from app.web.schemas import TrainConfig
+
+# A training run may do this many times a trace's work (or run for its own `seconds`): it streams its
+# progress from the first second and stops as soon as its client leaves, and the lesson's run needs
+# several seconds to show the LSTM learning.
+TRAIN_BUDGET_FACTOR = 3
+
+# A run that used up the time it asked for (`seconds`) has done what it was asked: "done", like one that
+# ran all its steps. Only a run that its client left is "stopped".
+STATUS = {"steps": "done", "solved": "done", "seconds": "done", "stopped": "stopped"}
+
+
+def core_config(config: TrainConfig) -> core_train.TrainConfig:
+    return core_train.TrainConfig(
+        task=config.task,
+        task_params=config.task_params(),
+        kinds=tuple(config.cells),
+        hidden_size=config.H,
+        init=config.init_options(),
+        optimizer=config.optimizer,
+        lr=config.lr,
+        momentum=config.momentum,
+        batch_size=config.batch,
+        clip=config.clip,
+        truncate=config.truncate,
+        steps=config.steps,
+        seconds=config.seconds,
+        snapshot_every=config.snapshot_every,
+        test_size=config.test_size,
+        seed=config.seed,
+        stop_when_solved=config.stop_when_solved,
+    )
+
+
+def train_work(config: TrainConfig) -> float:
+    """Updates (a forward and backward pass each) plus, per snapshot, the held-out forward pass and the
+    per-step weight-gradient terms (T outer products of H × H per recurrent matrix)."""
+    task = TASKS[config.task]
+    params = config.task_params()
+    T, D = task.length(**params), task.input_size(**params)
+    H = config.H
+    updates = config.steps * pass_work(config.cells, config.batch, T, H, D)
+    snapshots = config.steps // config.snapshot_every + 2
+    per_snapshot = pass_work(config.cells, config.test_size, T, H, D) / 3 + sum(
+        MATRICES[kind] * T * H * H * config.batch for kind in config.cells
+    )
+    return updates + snapshots * per_snapshot
+
+
+def train_memory(config: TrainConfig) -> float:
+    """Peak bytes: every cell keeps the recorded pass of its training batch, and a snapshot adds the
+    held-out set's pass and the per-step weight-gradient terms (T·H² per matrix) of one cell."""
+    task = TASKS[config.task]
+    T = task.length(**config.task_params())
+    H = config.H
+    kept = sum(recorded_floats(kind, config.batch, T, H) for kind in config.cells)
+    snapshot = max(recorded_floats(k, config.test_size, T, H) + MATRICES[k] * T * H * H for k in config.cells)
+    return 8.0 * (kept + snapshot)
+
+
+def check_train_budget(config: TrainConfig, budget: float) -> None:
+    """422 when the run would need more than the memory limit, or, unless its own time limit `seconds`
+    bounds it (at most 60 s, by the schema), more than TRAIN_BUDGET_FACTOR × the work budget."""
+    task = TASKS[config.task]
+    T = task.length(**config.task_params())
+    check_memory(
+        train_memory(config),
+        {
+            "cells": len(config.cells),
+            "batch": config.batch,
+            "test_size": config.test_size,
+            "T": T,
+            "H": config.H,
+        },
+        "every cell keeps its recorded pass, and a snapshot runs the held-out set: examples × T × H",
+    )
+    if config.seconds is not None:
+        return
+    fields = {"cells": len(config.cells), "batch": config.batch, "T": T, "H": config.H, "steps": config.steps}
+    check_budget(
+        train_work(config),
+        budget * TRAIN_BUDGET_FACTOR,
+        fields,
+        "cells × batch × T × H² × steps, plus the held-out evaluation at every snapshot; or set seconds",
+    )
+
+
+def _curve(values, meaning: str) -> dict | None:
+    if values is None:
+        return None
+    obj = array(values, meaning, ("t",))
+    step = first_nonfinite_step(obj["data"])
+    if step is not None:
+        obj |= {"overflow": True, "first_nonfinite_step": step}
+    return obj
+
+
+def cell_snapshot(entry: dict) -> dict:
+    cell = {
+        "kind": entry["kind"],
+        "step": entry["step"],
+        "train_loss": number(entry["train_loss"]),
+        "test_loss": number(entry["test_loss"]),
+        "test_accuracy": number(entry["test_accuracy"]),
+        "solved": bool(entry["solved"]),
+        "solved_at": entry["solved_at"],
+        "grad_norm": number(entry["grad_norm"]),
+        "clipped": bool(entry["clipped"]),
+        "clip_events": int(entry["clip_events"]),
+        "skipped": int(entry["skipped"]),
+        "finite": bool(entry["finite"]),
+        "first_nonfinite_step": entry["first_nonfinite_step"],
+        "elapsed": number(entry["elapsed"]),
+        "grad_hidden_norm": _curve(
+            entry["grad_hidden_norm"], "batch mean of ‖dL/dh_t‖₂ on the next training batch"
+        ),
+        "grad_cell_norm": _curve(
+            entry.get("grad_cell_norm"), "batch mean of ‖dL/dc_t‖₂ on the next training batch"
+        ),
+        "weight_grad": {
+            name: _curve(v, f"‖step t's term of dL/d{name} (h_(t−1) columns)‖_F")
+            for name, v in entry["weight_grad"].items()
+        },
+        "gate_means": {
+            name: _curve(v, f"mean of gate {name} over batch and units")
+            for name, v in entry["gate_means"].items()
+        },
+    }
+    curves = [
+        cell["grad_hidden_norm"],
+        cell["grad_cell_norm"],
+        *cell["weight_grad"].values(),
+        *cell["gate_means"].values(),
+    ]
+    flagged = [c["first_nonfinite_step"] for c in curves if c is not None and c.get("overflow")]
+    losses_bad = any(
+        entry[k] is not None and not np.isfinite(entry[k]) for k in ("train_loss", "test_loss", "grad_norm")
+    )
+    cell["overflow"] = (not entry["finite"]) or bool(flagged) or losses_bad
+    if cell["first_nonfinite_step"] is None and flagged:
+        cell["first_nonfinite_step"] = min(flagged)
+    return cell
+
+
+def snapshot_payload(snap: dict) -> dict:
+    cells = {kind: cell_snapshot(entry) for kind, entry in snap["cells"].items()}
+    return {
+        "step": int(snap["step"]),
+        "elapsed": number(snap["elapsed"]),
+        "final": bool(snap["final"]),
+        "reason": snap["reason"],
+        "overflow": any(c["overflow"] for c in cells.values()),
+        "cells": cells,
+    }
+
+
+def start_payload(config: TrainConfig) -> dict:
+    task = TASKS[config.task]
+    params = config.task_params()
+    sizes = {
+        "T": task.length(**params),
+        "B": config.batch,
+        "D": task.input_size(**params),
+        "H": config.H,
+        "K": task.output_size(**params),
+    }
+    return {"config": config.canonical(), "task": task.describe(**params), "sizes": sizes}
+
+
+@dataclass
+class TrainRun:
+    """The snapshots of one run, as payloads and as encoded JSON; `reason` is set when it ended."""
+
+    start: dict
+    snapshots: list[dict] = field(default_factory=list)
+    encoded: list[bytes] = field(default_factory=list)
+    reason: str | None = None  # "steps" | "solved" | "stopped" | "seconds" | "failed"
+    message: str = ""
+    whole: EncodedJSON | None = None  # the POST /api/train answer, encoded once
+
+    def add(self, snap: dict) -> bytes:
+        payload = snapshot_payload(snap)
+        body = dumps(payload)
+        self.snapshots.append(payload)
+        self.encoded.append(body)
+        if payload["final"]:
+            self.reason = payload["reason"]
+        return body
+
+    @property
+    def status(self) -> str:
+        return STATUS.get(self.reason or "", "failed")
+
+    @property
+    def complete(self) -> bool:
+        """Ran to its end: a run that was stopped or failed is not what the configuration describes."""
+        return self.status == "done"
+
+    def end_payload(self) -> dict:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "snapshots": len(self.snapshots),
+            "message": self.message,
+        }
+
+    def payload(self) -> dict:
+        return {**self.start, **self.end_payload(), "snapshots": self.snapshots}
+
+    def encoded_whole(self) -> EncodedJSON:
+        """The POST /api/train answer, encoded on first use and kept."""
+        if self.whole is None:
+            self.whole = EncodedJSON(self.payload())
+        return self.whole
+
+
+def run_to_end(config: TrainConfig, should_stop=None, on_snapshot=None) -> TrainRun:
+    """Train (in the calling thread), collecting every snapshot; `on_snapshot(body)` sees each as it comes."""
+    run = TrainRun(start_payload(config))
+    for snap in core_train.train(core_config(config), should_stop=should_stop):
+        body = run.add(snap)
+        if on_snapshot is not None:
+            on_snapshot(body)
+    return run
