@@ -5,6 +5,9 @@ of computing), the same seed and so the same batches. A run stops early once its
 task's "solved" threshold (unless --full-budget). Progress goes to stderr, one line per finished run; the
 table of results to stdout and, with --out, the runs as JSON. Ctrl-C ends the current run at its next
 update, skips the rest and still prints and writes what finished (a second Ctrl-C aborts at once).
+
+`gradflow experiment --preset classroom` instead trains a training preset exactly as the page does: its
+cells side by side on the same batches, within its own budget, and reports each cell the same way.
 """
 
 import argparse
@@ -24,13 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("task", choices=list(TASKS), help="task to learn")
+    p.add_argument("task", nargs="?", choices=list(TASKS), help="task to learn")
     p.add_argument(
         "--lengths", default="10,25,50,100", help="comma-separated values of the task's length parameter"
     )
     p.add_argument("--kinds", default=",".join(KINDS), help="comma-separated cell kinds")
-    p.add_argument("--steps", type=int, default=5000, help="updates per run at most")
-    p.add_argument("--seconds", type=float, default=60.0, help="seconds of computing per run at most")
+    p.add_argument("--steps", type=int, default=3000, help="updates per run at most")
+    p.add_argument("--seconds", type=float, default=120.0, help="seconds of computing per run at most")
     p.add_argument("--hidden", type=int, default=16, help="hidden units H")
     p.add_argument("--batch", type=int, default=32, help="batch size B")
     p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
@@ -52,43 +55,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="another task parameter (repeatable), e.g. --param V=8",
     )
     p.add_argument("--full-budget", action="store_true", help="keep training after the task is solved")
+    p.add_argument(
+        "--preset",
+        help="instead: train a preset as the page does (its cells side by side, its own budget and options; "
+        "of the options here only --seed and --out apply), e.g. --preset classroom",
+    )
     p.add_argument("--out", help="write the results as JSON to this file")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.core.train import TrainConfig  # imported here so that other subcommands start without it
-
-    task = get_task(args.task)
     try:
-        lengths = [int(v) for v in args.lengths.split(",") if v.strip()]
-        kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
-        if unknown := [k for k in kinds if k not in KINDS]:
-            raise ValueError(f"unknown kind {', '.join(unknown)}; known: {', '.join(KINDS)}")
-        extra = dict(_parse_param(item) for item in args.param)
-        base = TrainConfig(
-            task=args.task,
-            task_params=extra,
-            hidden_size=args.hidden,
-            init={"forget_bias": args.forget_bias},
-            optimizer=args.optimizer,
-            lr=args.lr,
-            momentum=args.momentum,
-            batch_size=args.batch,
-            clip=args.clip or None,
-            truncate=args.truncate,
-            steps=args.steps,
-            seconds=args.seconds,
-            snapshot_every=args.eval_every,
-            test_size=args.test_size,
-            seed=args.seed,
-            stop_when_solved=not args.full_budget,
-        )
-        configs = [
-            (length, kind, base.with_(kinds=(kind,), task_params={**extra, task.length_param: length}))
-            for length in lengths
-            for kind in kinds
-        ]
+        task, plans = _plans(args)
     except ValueError as error:
         print(f"gradflow experiment: {error}", file=sys.stderr)
         return 2
@@ -108,25 +86,25 @@ def run(args: argparse.Namespace) -> int:
     runs = []
     started = time.perf_counter()
     try:
-        for n, (length, kind, config) in enumerate(configs, start=1):
+        for n, (length, config) in enumerate(plans, start=1):
             if interrupted:
                 break
-            result = _one_run(config, length, kind, lambda: interrupted)
-            runs.append(result)
-            print(f"[{n}/{len(configs)}] {_line(task.length_param, result)}", file=sys.stderr, flush=True)
+            for result in _run(config, length, lambda: interrupted):
+                runs.append(result)
+                print(f"[{n}/{len(plans)}] {_line(task.length_param, result)}", file=sys.stderr, flush=True)
     finally:
         signal.signal(signal.SIGINT, previous)
 
-    threshold = task.describe(**configs[0][2].task_params)["threshold"] if configs else None
     print(_table(task.length_param, runs))
     if args.out:
+        first = plans[0][1]
         report = {
             "arguments": {k: v for k, v in vars(args).items() if k not in ("func", "command")},
-            "task": args.task,
-            "threshold": threshold,
-            "baseline": task.baseline(**configs[0][2].task_params) if configs else None,
-            "config": {k: v for k, v in vars(base).items() if k not in ("kinds", "task_params")},
-            "task_params": extra,
+            "task": task.name,
+            "threshold": task.threshold(**first.task_params),
+            "baseline": task.baseline(**first.task_params),
+            "config": {k: v for k, v in vars(first).items() if k not in ("kinds", "task_params")},
+            "task_params": {k: v for k, v in first.task_params.items() if k != task.length_param},
             "interrupted": interrupted,
             "seconds_total": time.perf_counter() - started,
             "runs": runs,
@@ -137,30 +115,78 @@ def run(args: argparse.Namespace) -> int:
     return 130 if interrupted else 0
 
 
-def _one_run(config, length: int, kind: str, should_stop) -> dict:
+def _plans(args: argparse.Namespace):
+    """(task, [(length, TrainConfig), ...]): one config per (length, kind), or the preset's single one."""
+    from app.core.presets import train_config  # imported here so that other subcommands start without it
+    from app.core.train import TrainConfig
+
+    if args.preset:
+        config = train_config(args.preset).with_(seed=args.seed)
+        if args.task not in (None, config.task):
+            raise ValueError(f"preset {args.preset!r} trains on {config.task!r}, not {args.task!r}")
+        task = get_task(config.task)
+        return task, [(task.resolve(**config.task_params)[task.length_param], config)]
+    if args.task is None:
+        raise ValueError("name a TASK or a --preset")
+    task = get_task(args.task)
+    lengths = [int(v) for v in args.lengths.split(",") if v.strip()]
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    if unknown := [k for k in kinds if k not in KINDS]:
+        raise ValueError(f"unknown kind {', '.join(unknown)}; known: {', '.join(KINDS)}")
+    extra = dict(_parse_param(item) for item in args.param)
+    base = TrainConfig(
+        task=args.task,
+        task_params=extra,
+        hidden_size=args.hidden,
+        init={"forget_bias": args.forget_bias},
+        optimizer=args.optimizer,
+        lr=args.lr,
+        momentum=args.momentum,
+        batch_size=args.batch,
+        clip=args.clip or None,
+        truncate=args.truncate,
+        steps=args.steps,
+        seconds=args.seconds,
+        snapshot_every=args.eval_every,
+        test_size=args.test_size,
+        seed=args.seed,
+        stop_when_solved=not args.full_budget,
+    )
+    return task, [
+        (length, base.with_(kinds=(kind,), task_params={**extra, task.length_param: length}))
+        for length in lengths
+        for kind in kinds
+    ]
+
+
+def _run(config, length: int, should_stop) -> list[dict]:
+    """Train config.kinds side by side; one result per kind, from the final snapshot."""
     from app.core.train import train
 
-    curve = []
-    last = None
+    curves = {kind: [] for kind in config.kinds}
     for snap in train(config, should_stop=should_stop):
-        cell = snap["cells"][kind]
-        curve.append([cell["step"], cell["test_loss"], cell["test_accuracy"]])
+        for kind, cell in snap["cells"].items():
+            curves[kind].append([cell["step"], cell["test_loss"], cell["test_accuracy"]])
         last = snap
-    cell = last["cells"][kind]
-    return {
-        "length": length,
-        "kind": kind,
-        "test_loss": cell["test_loss"],
-        "test_accuracy": cell["test_accuracy"],
-        "solved": cell["solved"],
-        "solved_at": cell["solved_at"],
-        "steps": cell["step"],
-        "seconds": round(last["elapsed"], 2),
-        "reason": last["reason"],
-        "clip_events": cell["clip_events"],
-        "skipped": cell["skipped"],
-        "curve": curve,  # [step, test loss, test accuracy] at every evaluation
-    }
+    results = []
+    for kind, cell in last["cells"].items():
+        results.append(
+            {
+                "length": length,
+                "kind": kind,
+                "test_loss": cell["test_loss"],
+                "test_accuracy": cell["test_accuracy"],
+                "solved": cell["solved"],
+                "solved_at": cell["solved_at"],
+                "steps": cell["step"],
+                "seconds": round(cell["elapsed"], 2),
+                "reason": last["reason"],
+                "clip_events": cell["clip_events"],
+                "skipped": cell["skipped"],
+                "curve": curves[kind],  # [step, test loss, test accuracy] at every evaluation
+            }
+        )
+    return results
 
 
 def _parse_param(item: str) -> tuple[str, float]:

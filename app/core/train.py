@@ -39,7 +39,7 @@ from time import perf_counter
 
 import numpy as np
 
-from app.core import analysis, build_model
+from app.core import KINDS, analysis, build_model
 from app.core.optim import clip_by_global_norm, make_optimizer
 from app.core.tasks import get_task
 
@@ -52,9 +52,9 @@ class TrainConfig:
     task_params: dict = field(default_factory=dict)  # e.g. {"T": 50}; missing ones take the task's defaults
     kinds: tuple[str, ...] = ("rnn", "lstm")
     hidden_size: int = 16
-    init: dict = field(
-        default_factory=dict
-    )  # build_model options (forget_bias, spectral_radius, …) for all kinds
+    # build_model options (forget_bias, spectral_radius, activation, …), given to every kind; each kind
+    # uses its own and ignores the others'
+    init: dict = field(default_factory=dict)
     optimizer: str = "adam"  # "adam" | "sgd" (with momentum)
     lr: float = 0.01
     momentum: float = 0.9  # sgd only
@@ -72,6 +72,8 @@ class TrainConfig:
     def __post_init__(self):
         if not self.kinds or len(set(self.kinds)) != len(self.kinds):
             raise ValueError("kinds must name at least one cell kind, each once")
+        if unknown := [k for k in self.kinds if k not in KINDS]:
+            raise ValueError(f"unknown kind {', '.join(unknown)}; known: {', '.join(KINDS)}")
         for name in ("hidden_size", "batch_size", "snapshot_every", "test_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")

@@ -57,9 +57,37 @@ def test_experiment_copy_varies_the_delay(tmp_path, capsys):
     assert report["task_params"] == {"S": 2} and report["runs"][0]["length"] == 3
 
 
+def test_experiment_runs_a_preset_side_by_side(tmp_path, capsys, monkeypatch):
+    from app.core import presets
+
+    tiny = dict(presets.TRAIN_PRESETS["classroom"])
+    tiny["config"] = {
+        **tiny["config"],
+        "task_params": {"T": 6},
+        "hidden_size": 3,
+        "steps": 12,
+        "test_size": 8,
+    }
+    monkeypatch.setitem(presets.TRAIN_PRESETS, "tiny", tiny)
+    out = tmp_path / "preset.json"
+    assert main(["experiment", "--preset", "tiny", "--out", str(out)]) == 0
+    assert capsys.readouterr().err.count("[1/1] T=6") == 2
+    report = json.loads(out.read_text())
+    assert [(r["kind"], r["steps"], r["reason"]) for r in report["runs"]] == [
+        ("rnn", 12, "steps"),
+        ("lstm", 12, "steps"),
+    ]
+    assert [p[0] for p in report["runs"][0]["curve"]] == [0, 10, 12]
+    assert report["config"]["seconds"] == 10.0
+    assert main(["experiment", "copy", "--preset", "tiny"]) == 2
+    assert "trains on 'adding'" in capsys.readouterr().err
+
+
 def test_experiment_rejects_unknown_kind(capsys):
     assert main(["experiment", "adding", "--kinds", "rnn,transformer"]) == 2
     assert "unknown kind transformer" in capsys.readouterr().err
+    assert main(["experiment"]) == 2
+    assert "name a TASK or a --preset" in capsys.readouterr().err
 
 
 def test_ctrl_c_stops_cleanly_and_writes_what_finished(tmp_path):

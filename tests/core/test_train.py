@@ -213,6 +213,8 @@ def test_a_solved_kind_stops_while_the_others_go_on():
 def test_config_rejects_nonsense():
     with pytest.raises(ValueError, match="each once"):
         TrainConfig(kinds=("rnn", "rnn"))
+    with pytest.raises(ValueError, match="unknown kind"):
+        TrainConfig(kinds=("rnn", "transformer"))
     with pytest.raises(ValueError, match="batch_size"):
         TrainConfig(batch_size=0)
     with pytest.raises(ValueError, match="between"):
