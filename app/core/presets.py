@@ -4,10 +4,12 @@ Each preset is {"title": {"en", "ko"}, "description": {"en", "ko"}, "config": {T
 train_config(name) turns one into a TrainConfig.
 
 "classroom" is the default, the lecture's point in ten seconds of training: on the adding problem with T = 50
-the LSTM (forget bias 1) drops from the baseline MSE 1/6 to about 0.001 within its first few hundred updates
-(a few seconds here), its forget gates open toward 1 and ‖dL/dh_t‖ reaches the first steps; the tanh RNN,
-seeing the same batches, stays near 0.14: it learns to use the second marked number, which is recent, and
-never the first, whose gradient has vanished.
+the LSTM (forget bias 1, Adam at 0.02) drops from the baseline MSE 1/6 to below the solved line 0.01 within
+about 250–350 updates (seeds 0–4), and the gradient that reaches its first step grows from ~1e-5 to ~0.1
+of the last step's; the tanh RNN, seeing the same batches, stays at the baseline (about 0.16), its gradient
+at the first step some 1e-18 of the last step's. Ten seconds are over a thousand updates of both cells on
+this 2-core machine with single-threaded BLAS even when it is busy (OPENBLAS_NUM_THREADS=1; with BLAS
+threads fighting other processes for two cores, it can be as few as 200).
 """
 
 from app.core.train import TrainConfig
@@ -29,7 +31,7 @@ TRAIN_PRESETS: dict[str, dict] = {
             "hidden_size": 16,
             "init": {"forget_bias": 1.0},
             "optimizer": "adam",
-            "lr": 0.01,
+            "lr": 0.02,
             "batch_size": 32,
             "clip": 1.0,
             "truncate": None,
@@ -55,7 +57,7 @@ TRAIN_PRESETS: dict[str, dict] = {
             "hidden_size": 16,
             "init": {"forget_bias": 1.0},
             "optimizer": "adam",
-            "lr": 0.01,
+            "lr": 0.02,
             "batch_size": 32,
             "clip": 1.0,
             "truncate": None,

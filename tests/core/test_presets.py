@@ -29,7 +29,7 @@ def test_classroom_lstm_solves_the_adding_problem_and_the_rnn_does_not():
     """Counted in updates, not seconds, so the test does not depend on the machine: the LSTM solves it well
     inside the preset's budget (a few seconds here) and its gradient reaches the first step, while the RNN
     stays far above the solved line."""
-    config = train_config(DEFAULT_PRESET).with_(steps=500, seconds=None, snapshot_every=500)
+    config = train_config(DEFAULT_PRESET).with_(steps=400, seconds=None, snapshot_every=400)
     assert config.task == "adding" and config.kinds == ("rnn", "lstm")
     final = list(train(config))[-1]["cells"]
     threshold = get_task("adding").threshold()
