@@ -18,11 +18,11 @@ TRAIN_PRESETS: dict[str, dict] = {
     "classroom": {
         "title": {"en": "LSTM learns, RNN does not", "ko": "LSTM은 배우고, RNN은 못 배운다"},
         "description": {
-            "en": "The adding problem with T = 50: within ten seconds the LSTM solves it and its forget gates "
-            "open, while the tanh RNN's loss stays near the baseline because its gradient never reaches the "
-            "first marked number.",
-            "ko": "T = 50인 덧셈 문제: 10초 안에 LSTM은 문제를 풀고 망각 게이트가 열리지만, tanh RNN은 기울기가 "
-            "첫 번째 표시된 숫자까지 도달하지 못해 손실이 기준선 근처에 머문다.",
+            "en": "The adding problem with T = 50: within ten seconds the LSTM solves it (a few of its units "
+            "open their forget gates to nearly 1 and carry the first number to the end), while the tanh RNN's "
+            "loss stays at the baseline because its gradient never reaches the first marked number.",
+            "ko": "T = 50인 덧셈 문제: 10초 안에 LSTM은 문제를 푼다(몇몇 뉴런의 망각 게이트가 1에 가깝게 열려 첫 번째 "
+            "숫자를 끝까지 전달한다). 반면 tanh RNN은 기울기가 첫 번째 표시된 숫자까지 도달하지 못해 손실이 기준선에 머문다.",
         },
         "config": {
             "task": "adding",

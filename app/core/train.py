@@ -28,6 +28,8 @@ Snapshot (plain Python and NumPy values; arrays (T,) are over time steps, 0-base
         grad_hidden_norm  (T,) batch mean of ‖dL/dh_t‖₂; grad_cell_norm (T,) the same for c_t (LSTM, else None)
         weight_grad       {name: (T,)} ‖step t's term of the recurrent weight gradient‖_F
         gate_means        {gate: (T,)} mean over batch and units (LSTM f, i, g, o; GRU z, r, n; RNN none)
+        gate_unit_means   {gate: (H,)} mean over steps and batch: per unit, which shows the few LSTM units
+                          whose forget gate opens to ~1 to carry a value while the overall mean hardly moves
         finite, first_nonfinite_step   of the trace shown
         elapsed           seconds spent computing this kind
     }}
@@ -238,6 +240,7 @@ def _gradient_picture(model, trace) -> dict:
         "grad_cell_norm": norms.get("cell_mean"),
         "weight_grad": analysis.weight_grad_contributions(model, trace),
         "gate_means": {name: gate.mean(axis=(1, 2)) for name, gate in trace.gates.items()},
+        "gate_unit_means": {name: gate.mean(axis=(0, 1)) for name, gate in trace.gates.items()},
     }
 
 

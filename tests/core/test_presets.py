@@ -39,3 +39,5 @@ def test_classroom_lstm_solves_the_adding_problem_and_the_rnn_does_not():
     # (about 0.1 here), next to nothing for the RNN (about 1e-25 here).
     reach = {k: c["grad_hidden_norm"][0] / c["grad_hidden_norm"][-1] for k, c in final.items()}
     assert reach["lstm"] > 1e-3 and reach["rnn"] < 1e-10
+    # Some unit has opened its forget gate to nearly 1: the memory that carries the first number.
+    assert final["lstm"]["gate_unit_means"]["f"].max() > 0.95

@@ -65,6 +65,10 @@ def test_snapshot_entry_fields_and_shapes():
     assert list(lstm["gate_means"]) == ["f", "i", "g", "o"] and lstm["grad_cell_norm"].shape == (T,)
     assert list(gru["gate_means"]) == ["z", "r", "n"]
     assert np.all((lstm["gate_means"]["f"] > 0) & (lstm["gate_means"]["f"] < 1))
+    assert list(lstm["gate_unit_means"]) == ["f", "i", "g", "o"] and lstm["gate_unit_means"]["f"].shape == (
+        4,
+    )
+    assert lstm["gate_unit_means"]["f"].mean() == pytest.approx(lstm["gate_means"]["f"].mean())
 
 
 def test_snapshot_numbers_are_the_models_own():
@@ -84,6 +88,7 @@ def test_snapshot_numbers_are_the_models_own():
         cell["grad_hidden_norm"], np.linalg.norm(trace.grad_hidden, axis=2).mean(axis=1)
     )
     np.testing.assert_allclose(cell["gate_means"]["f"], trace.gates["f"].mean(axis=(1, 2)))
+    np.testing.assert_allclose(cell["gate_unit_means"]["i"], trace.gates["i"].mean(axis=(0, 1)))
     assert cell["grad_norm"] == pytest.approx(np.sqrt(sum(np.sum(g**2) for g in trace.grads.values())))
 
 
