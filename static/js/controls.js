@@ -12,7 +12,7 @@ import { formatNumber, t } from "./i18n.js";
 // Where each parameter goes and in which order; anything the meta adds later lands in "advanced".
 const GROUPS = [
   { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "truncate", "seed"] },
-  { id: "training", keys: ["optimizer", "lr", "clip", "steps"] },
+  { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
   { id: "advanced", collapsed: true, keys: [] },
 ];
 // Parameters without a control: include_weights only changes the payload (the page needs no weights).

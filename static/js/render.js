@@ -5,6 +5,15 @@
 
 import { PLOTLY_CONFIG } from "./charts/common.js";
 
+// Plotly's script is deferred and may still be loading when the page's modules start (see index.html).
+const plotlyReady = window.Plotly
+  ? Promise.resolve()
+  : new Promise((resolve, reject) => {
+      const script = document.getElementById("plotly-js");
+      script.addEventListener("load", resolve);
+      script.addEventListener("error", () => reject(new Error(`could not load ${script.src}`)));
+    });
+
 const stale = new Set();
 let figureOf = null;
 let pumping = false;
@@ -27,12 +36,18 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 async function pump() {
   pumping = true;
   try {
+    await plotlyReady;
     while (stale.size) {
+      // One round draws every view stale at its start, once, in page order: a view that keeps changing
+      // (the headline during training) cannot starve the others.
       const order = [...document.querySelectorAll(".chart[id^='chart-']")].map((div) => div.id.slice(6));
-      const view = order.find((v) => stale.has(v)) ?? stale.values().next().value;
-      stale.delete(view);
-      await drawOne(view, figureOf(view));
-      await nextTask();
+      const round = order.filter((view) => stale.has(view));
+      for (const view of stale) if (!order.includes(view)) stale.delete(view); // no element to draw into
+      for (const view of round) {
+        stale.delete(view);
+        await drawOne(view, figureOf(view));
+        await nextTask();
+      }
     }
   } finally {
     pumping = false;

@@ -1,5 +1,6 @@
 // The page's whole state, as one table of parameters that is read from and written to the URL, so that a link
-// reproduces the view exactly.
+// reproduces the view exactly. `preset=NAME` in a URL starts from that preset's configuration (main.js), so
+// `/?preset=vanishing` is a link too; touching any control drops the preset's name.
 //
 // The model and training parameters come from the API (`/api/meta` → parameters.trace, .train, .gradcheck):
 // their types, defaults and bounds are the server's, never copies. The page's own parameters (language,
@@ -110,10 +111,10 @@ export class State {
     }
   }
 
-  /** Read the state from a query string; unknown names are ignored. */
-  readURL(search) {
+  /** Read the state from a query string (on top of the current values when `merge`); unknown names are ignored. */
+  readURL(search, merge = false) {
     const query = new URLSearchParams(search);
-    this.values = {};
+    if (!merge) this.values = {};
     for (const key of new Set(query.keys())) {
       const spec = this.table[key];
       if (!spec) continue;

@@ -1,66 +1,25 @@
 """A real uvicorn server and a real Chromium for the page's tests.
 
-The server runs in a subprocess (its NumPy work never competes with the test for the GIL) on a free port of
-127.0.0.1. The browser is the system's Chromium: $GRADFLOW_CHROMIUM, else the usual install places. With no
-browser the tests skip on a laptop and fail when CI is "true", so CI can never pass without running them.
+The server runs in a subprocess on a free port of 127.0.0.1 and the browser is the system's Chromium
+($GRADFLOW_CHROMIUM, else the usual install places): see app/bench/browser.py, which the page's benchmark
+shares. With no browser the tests skip on a laptop and fail when CI is "true", so CI cannot pass without them.
 
 Every page the tests open is guarded: a request for anything but the test server is aborted and recorded, and
 console errors and uncaught exceptions are collected; either fails the test when the page is closed.
 """
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
+
+from app.bench.browser import launch_chromium, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 VIEWPORTS = {"desktop": (1280, 720), "phone": (390, 844)}
-
-# Flags from ../shared/notes/browser-tests.md: no sandbox in containers, and no background traffic that would
-# try (and fail) to reach the internet.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-_CANDIDATES = [
-    "/usr/bin/chromium",
-    "/usr/bin/chromium-browser",
-    "/usr/bin/google-chrome",
-    "/usr/bin/google-chrome-stable",
-    "/usr/bin/microsoft-edge",
-    "/Applications/Chromium.app/Contents/MacOS/Chromium",
-    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
-    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
-]
-
-
-def find_chromium() -> str | None:
-    """The browser to drive: $GRADFLOW_CHROMIUM if set, else the first one installed in a usual place."""
-    named = os.environ.get("GRADFLOW_CHROMIUM")
-    if named:
-        return named if Path(named).exists() else shutil.which(named)
-    for path in _CANDIDATES:
-        if Path(path).exists():
-            return path
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        if found := shutil.which(name):
-            return found
-    return None
 
 
 def _unavailable(why: str):
@@ -69,58 +28,10 @@ def _unavailable(why: str):
     pytest.skip(why)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode}")
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer on {url} within {timeout} s")
-
-
-def start_server() -> tuple[str, subprocess.Popen]:
-    """A uvicorn subprocess serving the app on a free port of 127.0.0.1; returns its base URL and process."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, proc)
-    except Exception:
-        proc.kill()
-        raise
-    return url, proc
-
-
-def launch_chromium(playwright):
-    """The system Chromium, headless, with the flags this machine needs; None when there is none."""
-    executable = find_chromium()
-    if executable is None:
-        return None
-    return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-
-
 @pytest.fixture(scope="session")
 def server_url():
-    url, proc = start_server()
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -95,8 +95,9 @@ def test_spectral_radius_slider_changes_the_rnn_curve_only(page, server_url, hel
 
 
 def test_train_streams_snapshots_the_loss_chart_grows_and_pause_stops_it(page, server_url, helpers):
-    # Long enough that the stream is still running when the test pauses; reset then ends it on the server.
-    open_page(page, server_url, helpers, f"{SMALL}&steps=3000&snapshot_every=5&test_size=64")
+    # Long enough (up to 8 s of computing) that the stream is still running when the test pauses; reset then
+    # ends it on the server.
+    open_page(page, server_url, helpers, f"{SMALL}&steps=3000&seconds=8&snapshot_every=5&test_size=64")
     curve_length = "() => (document.getElementById('chart-curves').data || [])[0]?.x?.length || 0"
     received = "() => Number(document.getElementById('train-progress').dataset.received || 0)"
     page.click("#train-play")
@@ -112,8 +113,9 @@ def test_train_streams_snapshots_the_loss_chart_grows_and_pause_stops_it(page, s
     assert page.evaluate(curve_length) == paused  # …but the charts stay where they were paused
     # The headline follows the run, and the gradient-over-training heatmap has one row per snapshot shown.
     assert "training" in page.text_content("#chart-flow .gtitle")
-    heat = chart_traces(page, "training")
-    assert heat and len(heat[0]["z"]) == paused
+    page.wait_for_function(
+        "(n) => (document.getElementById('chart-training').data || [])[0]?.z?.length === n", arg=paused
+    )
     helpers.screenshot(page, "training-paused")
     # Step shows exactly one more snapshot; reset forgets the run.
     page.click("#train-step")

@@ -74,6 +74,24 @@ def test_every_key_the_page_names_exists():
         assert missing == [], f"{lang}.json lacks {missing}"
 
 
+def test_every_api_parameter_has_a_label_and_a_tooltip(client):
+    """The controls are built from /api/meta: a parameter the API adds needs its words in both languages.
+
+    A field that two endpoints share with different bounds is its own control, `<endpoint>_<name>` (the
+    training batch is `train_batch`); see buildTable in static/js/state.js.
+    """
+    meta = client.get("/api/meta").json()
+    for lang in LANGUAGES:
+        words = strings(lang)
+        for endpoint, params in meta["parameters"].items():
+            for name in params:
+                found = [key for key in (name, f"{endpoint}_{name}") if f"param.{key}.label" in words]
+                assert found, f"{lang}.json has no label for {endpoint}.{name}"
+                assert f"param.{found[0]}.help" in words, f"{lang}.json has no tooltip for {endpoint}.{name}"
+        for task in meta["tasks"]:
+            assert f"task.{task}" in words, f"{lang}.json has no name for task {task}"
+
+
 def test_the_template_holds_no_words_of_its_own():
     """Every text node of the body is empty or a Jinja expression: words come from the language files."""
     template = (TEMPLATES_DIR / "index.html").read_text(encoding="utf-8")

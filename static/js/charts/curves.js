@@ -4,7 +4,8 @@
 
 import { COLORS, REFERENCE, axis, baseLayout, emptyFigure, kindName, lineWidth } from "./common.js";
 
-function reference(y, label, { xaxis = "x", yaxis = "y", dash = "dash" } = {}) {
+/** A horizontal reference line across one subplot, labelled at its left end (`log`: the axis is logarithmic). */
+function reference(y, label, { xaxis = "x", yaxis = "y", dash = "dash", log = false } = {}) {
   return {
     shape: {
       type: "line",
@@ -22,7 +23,7 @@ function reference(y, label, { xaxis = "x", yaxis = "y", dash = "dash" } = {}) {
       yref: yaxis,
       x: 0,
       xanchor: "left",
-      y,
+      y: log ? Math.log10(y) : y, // Plotly places annotations on a log axis by their exponent (shapes by value)
       yanchor: "bottom",
       showarrow: false,
       font: { color: REFERENCE, size: 11 },
@@ -69,17 +70,20 @@ export function trainingCurves(run, ctx) {
     title,
     x: ctx.t("axis.iteration"),
     y: ctx.t("chart.curves.y_loss"),
-    yaxis: { type: "log", exponentformat: "power" },
+    yaxis: { type: "log", exponentformat: "power", dtick: 1 }, // one label per decade
     hovermode: "closest",
   });
   const refs = [];
-  if (task.baseline != null) refs.push(reference(task.baseline, ctx.t("chart.curves.baseline", { value: ctx.fmt(task.baseline) })));
+  if (task.baseline != null) {
+    refs.push(reference(task.baseline, ctx.t("chart.curves.baseline", { value: ctx.fmt(task.baseline) }), { log: true }));
+  }
   if (task.threshold != null) {
-    refs.push(reference(task.threshold, ctx.t("chart.curves.threshold", { value: ctx.fmt(task.threshold) }), { dash: "dot" }));
+    const label = ctx.t("chart.curves.threshold", { value: ctx.fmt(task.threshold) });
+    refs.push(reference(task.threshold, label, { dash: "dot", log: true }));
   }
   if (withAccuracy) {
-    layout.xaxis.domain = [0, 0.56];
-    layout.xaxis2 = { ...layout.xaxis, domain: [0.66, 1], anchor: "y2" };
+    layout.xaxis.domain = [0, 0.55];
+    layout.xaxis2 = { ...layout.xaxis, domain: [0.7, 1], anchor: "y2" };
     layout.yaxis2 = axis(ctx, ctx.t("chart.curves.y_accuracy"), { anchor: "x2", range: [0, 1.05], tickformat: ".0%" });
     if (task.chance_accuracy != null) {
       refs.push(

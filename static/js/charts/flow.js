@@ -26,6 +26,16 @@ function boundThroughLastStep(cell, lossOn) {
   return last === null ? null : bound.map((b) => (b === null ? null : b * last));
 }
 
+/**
+ * The y range (in decades) that fits the gradients themselves, with a decade to spare above: a loose bound
+ * (σ_max well above the spectral radius) then runs out of the top instead of flattening every curve.
+ */
+function logRange(traces) {
+  const logs = traces.flatMap((d) => d.y.filter((v) => v > 0).map(Math.log10));
+  if (!logs.length) return undefined;
+  return [Math.floor(Math.min(...logs) - 0.3), Math.ceil(Math.max(...logs)) + 1];
+}
+
 /** `source` is a trace (with config, cells) or a training snapshot (with step, cells) plus `lossOn`. */
 export function gradientFlow(source, ctx) {
   const title = source?.step !== undefined ? ctx.t("chart.flow.title_training", { step: source.step }) : ctx.t("chart.flow.title");
@@ -88,7 +98,7 @@ export function gradientFlow(source, ctx) {
     title,
     x: ctx.t("axis.t"),
     y: ctx.t("chart.flow.y"),
-    yaxis: { type: "log", exponentformat: "power" },
+    yaxis: { type: "log", exponentformat: "power", range: logRange(data.filter((d) => d.meta.field !== "jacobian_bound")) },
     hovermode: "closest",
   });
   layout.shapes = markers.map((m) => m.shape);
