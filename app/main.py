@@ -9,6 +9,7 @@ from app.paths import STATIC_DIR
 from app.settings import Settings
 from app.web import classroom, errors, export, gradcheck, health, meta, pages, trace, train, vendor
 from app.web.cache import ResultCache
+from app.web.encode import GZIP_LEVEL
 from app.web.limits import ComputeLimiter, single_threaded_blas
 from app.web.security import SecurityHeaders
 
@@ -35,6 +36,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(vendor.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
     app.add_middleware(SecurityHeaders)
     return app

