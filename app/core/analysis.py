@@ -26,6 +26,8 @@ stop being meaningful on a log scale (0.02^100 = 1e-170, whose square underflows
 scaling by the largest entry, and the products are carried as mantissa × 2^exponent.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from app.core.init import GATES, sigma_max
@@ -77,13 +79,14 @@ def weight_grad_contributions(model, trace) -> dict[str, np.ndarray]:
     ‖δᵀv‖_F² = Σ_{b,b'} (δδᵀ)_{bb'} (vvᵀ)_{bb'}: two (B, B) Gram matrices per step instead of the (H, H) term,
     after scaling δ and v by powers of two so that a gradient of 1e−200 does not square to zero."""
     with np.errstate(all="ignore"):
-        out = {}
+        out, v_grams = {}, {}
         for name, (delta, v) in _term_factors(model, trace).items():
+            if id(v) not in v_grams:  # the gates of a cell share h_{t−1}: one Gram matrix serves them all
+                scaled, e_v = _rescale(v, axis=(1, 2))
+                v_grams[id(v)] = (scaled @ scaled.transpose(0, 2, 1), e_v)  # (T, B, B)
+            v_gram, e_v = v_grams[id(v)]
             delta, e_delta = _rescale(delta, axis=(1, 2))
-            v, e_v = _rescale(v, axis=(1, 2))
-            gram = np.sum(
-                (delta @ delta.transpose(0, 2, 1)) * (v @ v.transpose(0, 2, 1)), axis=(1, 2)
-            )  # (T,)
+            gram = np.sum((delta @ delta.transpose(0, 2, 1)) * v_gram, axis=(1, 2))  # (T,)
             out[name] = np.ldexp(np.sqrt(np.maximum(gram, 0.0)), e_delta + e_v)
         return out
 
@@ -126,14 +129,37 @@ def _term_factors(model, trace) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 def step_jacobians(model, trace, example: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """For one example: J (T, S, S) with J[t] = ∂s_t/∂s_{t−1}, and X (T, S, D) with X[t] = ∂s_t/∂x_t
     (formulas in the module docstring; J[0] is the derivative with respect to the zero initial state)."""
+    jac = _jacobians(model, trace, example)
+    if jac.diagonal is None:
+        return jac.J, jac.X
+    T, S, H = jac.J.shape
+    J = np.zeros((T, S, S))
+    J[:, :, :H] = jac.J
+    diag = np.arange(H)
+    J[:, diag, H + diag] = jac.diagonal[:, :H]
+    J[:, H + diag, H + diag] = jac.diagonal[:, H:]
+    return J, jac.X
+
+
+class _Jacobians(NamedTuple):
+    """The step Jacobians as the products below use them. J is (T, S, S), except for the LSTM, whose
+    c columns are diagonal blocks: there J (T, S, H) holds the h columns only and `diagonal` (T, S) the two
+    diagonals, ∂h_t/∂c_{t−1} then ∂c_t/∂c_{t−1}. X (T, S, D)."""
+
+    J: np.ndarray
+    X: np.ndarray
+    diagonal: np.ndarray | None
+
+
+def _jacobians(model, trace, example: int) -> _Jacobians:
     p = _float64(model.params)
     with np.errstate(all="ignore"):
         h = np.asarray(trace.hidden[:, example], dtype=np.float64)  # (T, H)
-        T, H = h.shape
+        H = h.shape[1]
         h_prev = _previous(h)
         if model.kind == "rnn":
             slope = _activation_slope(model, h)[:, :, None]  # (T, H, 1)
-            return slope * p["W_hh"], slope * p["W_xh"]
+            return _Jacobians(slope * p["W_hh"], slope * p["W_xh"], None)
         if model.kind == "lstm":
             f, i, g, o = (np.asarray(trace.gates[k][:, example], dtype=np.float64) for k in GATES["lstm"])
             c = np.asarray(trace.cell[:, example], dtype=np.float64)  # (T, H)
@@ -146,13 +172,8 @@ def step_jacobians(model, trace, example: int = 0) -> tuple[np.ndarray, np.ndarr
             W_f, W_i, W_g, W_o = p["W_f"], p["W_i"], p["W_g"], p["W_o"]
             c_from = via_f * W_f + via_i * W_i + via_g * W_g  # (T, H, H+D) ∂c_t/∂[h_{t−1}; x_t]
             h_from = via_o * W_o + h_from_c[:, :, None] * c_from  # (T, H, H+D) ∂h_t/∂[h_{t−1}; x_t]
-            J = np.zeros((T, 2 * H, 2 * H))
-            J[:, :H, :H] = h_from[:, :, :H]
-            J[:, H:, :H] = c_from[:, :, :H]
-            diag = np.arange(H)
-            J[:, diag, H + diag] = h_from_c * f  # ∂h_t/∂c_{t−1}
-            J[:, H + diag, H + diag] = f  # ∂c_t/∂c_{t−1}
-            return J, np.concatenate([h_from[:, :, H:], c_from[:, :, H:]], axis=1)
+            both = np.concatenate([h_from, c_from], axis=1)  # (T, 2H, H+D) ∂(h_t, c_t)/∂[h_{t−1}; x_t]
+            return _Jacobians(both[:, :, :H], both[:, :, H:], np.concatenate([h_from_c * f, f], axis=1))
         z, r, n = (np.asarray(trace.gates[k][:, example], dtype=np.float64) for k in GATES["gru"])
         W_zh, W_zx = p["W_z"][:, :H], p["W_z"][:, H:]
         W_rh, W_rx = p["W_r"][:, :H], p["W_r"][:, H:]
@@ -162,7 +183,7 @@ def step_jacobians(model, trace, example: int = 0) -> tuple[np.ndarray, np.ndarr
         n_via_r = W_nh * (h_prev * r * (1 - r))[:, None, :]  # (T, H, H) ∂a_n/∂a_r
         J = via_z * W_zh + via_n * (W_nh * r[:, None, :] + n_via_r @ W_rh)
         J[:, np.arange(H), np.arange(H)] += z
-        return J, via_z * W_zx + via_n * (W_nx + n_via_r @ W_rx)
+        return _Jacobians(J, via_z * W_zx + via_n * (W_nx + n_via_r @ W_rx), None)
 
 
 def readout_jacobians(model, trace, example: int = 0) -> np.ndarray:
@@ -176,23 +197,23 @@ def readout_jacobians(model, trace, example: int = 0) -> np.ndarray:
         return y * (W_hy - np.sum(y * W_hy, axis=1, keepdims=True))  # (diag(ŷ) − ŷŷᵀ) W_hy
 
 
-def jacobian_norms(model, trace, example: int = 0, jacobians=None) -> dict[str, np.ndarray | None]:
+def jacobian_norms(model, trace, example: int = 0) -> dict[str, np.ndarray | None]:
     """ "norm" (T,): ‖∂s_T/∂s_t‖₂ (spectral norm) for every step t, s = h (RNN, GRU) or (h, c) (LSTM), for one
     example; 1 at t = T. "bound" (T,): (γ σ_max(W_hh))^(T−t) for the RNN (γ = 1 bounds both tanh' and relu',
     Pascanu et al. 2013), None for the gated cells, whose gates have no such bound.
 
-    ∂s_T/∂s_t = J_T J_{T−1} ⋯ J_{t+1} is built from the end, one matrix product per step. `jacobians` may
-    pass step_jacobians(model, trace, example) when the caller has it already."""
-    J, _ = step_jacobians(model, trace, example) if jacobians is None else jacobians
-    T, S = J.shape[:2]
-    H = model.hidden_size
+    ∂s_T/∂s_t = J_T J_{T−1} ⋯ J_{t+1} is built from the end, one matrix product per step."""
+    return _jacobian_norms(model, _jacobians(model, trace, example))
+
+
+def _jacobian_norms(model, jac: _Jacobians) -> dict[str, np.ndarray | None]:
+    T, S = jac.J.shape[:2]
     with np.errstate(all="ignore"):
         products = np.empty((T, S, S))  # mantissas of ∂s_T/∂s_t
         exponents = np.zeros(T, dtype=np.int64)  # ∂s_T/∂s_t = products[t] · 2^exponents[t]
         products[T - 1] = np.eye(S)
-        diagonal_from = H if model.kind == "lstm" else None
         for t in range(T - 2, -1, -1):
-            _times_jacobian(products[t + 1], J[t + 1], products[t], diagonal_from)
+            _times_jacobian(products[t + 1], jac, t + 1, products[t])
             exponents[t] = exponents[t + 1]
             if t % RESCALE_EVERY == 0:
                 products[t], e = _rescale(products[t])
@@ -207,7 +228,7 @@ def jacobian_norms(model, trace, example: int = 0, jacobians=None) -> dict[str, 
     return {"norm": norm, "bound": bound}
 
 
-def connectivity(model, trace, example: int = 0, jacobians=None) -> np.ndarray:
+def connectivity(model, trace, example: int = 0) -> np.ndarray:
     """C (T, T) with C[t, s] = ‖∂ŷ_t/∂x_s‖_F for s ≤ t and NaN for s > t (the output cannot see the future):
     how strongly the output at step t still depends on the input at step s (Madsen, "Visualizing memorization
     in RNNs", Distill 2019).
@@ -218,11 +239,14 @@ def connectivity(model, trace, example: int = 0, jacobians=None) -> np.ndarray:
 
     Only Frobenius norms are needed, and ‖Q A‖_F = ‖A‖_F = ‖A Q'ᵀ‖_F for Q, Q' with orthonormal columns, so
     when K > H each R_t = Q U (QR) is replaced by its H × H factor U, and when D > S each X_s = (Q'U')ᵀ by the
-    S × S factor U'ᵀ: a 198-character text task then carries H rows per step, not 198. `jacobians` as in
-    jacobian_norms."""
-    J, X = step_jacobians(model, trace, example) if jacobians is None else jacobians
+    S × S factor U'ᵀ: a 198-character text task then carries H rows per step, not 198."""
+    return _connectivity(model, trace, example, _jacobians(model, trace, example))
+
+
+def _connectivity(model, trace, example: int, jac: _Jacobians) -> np.ndarray:
     R = readout_jacobians(model, trace, example)  # (T, K, H)
-    T, S = J.shape[:2]
+    X = jac.X
+    T, S = X.shape[:2]
     H = model.hidden_size
     C = np.full((T, T), np.nan)
     with np.errstate(all="ignore"):
@@ -241,7 +265,7 @@ def connectivity(model, trace, example: int = 0, jacobians=None) -> np.ndarray:
             dy_dx = (rows @ X[s]).reshape(T - s, K * D)  # ∂ŷ_t/∂x_s for t ≥ s, flattened
             C[s:, s] = np.ldexp(np.sqrt(np.sum(dy_dx * dy_dx, axis=1)), exponents[s:] + x_exponents[s])
             if s > 0:
-                _times_jacobian(rows, J[s], moved[s:].reshape(-1, S), H if model.kind == "lstm" else None)
+                _times_jacobian(rows, jac, s, moved[s:].reshape(-1, S))
                 G, moved = moved, G
                 if s % RESCALE_EVERY == 0:
                     G[s:], e = _rescale(G[s:], axis=(1, 2))
@@ -252,17 +276,17 @@ def connectivity(model, trace, example: int = 0, jacobians=None) -> np.ndarray:
 def analyse(model, trace, example: int = 0) -> dict:
     """Every analysis above for one run, the step Jacobians computed once: "grad_norms",
     "weight_grad_contributions" (None without a backward pass), "jacobian_norms" and "connectivity"."""
-    jacobians = step_jacobians(model, trace, example)
+    jac = _jacobians(model, trace, example)
     backward = trace.grad_hidden is not None
     return {
         "grad_norms": grad_norms(trace) if backward else None,
         "weight_grad_contributions": weight_grad_contributions(model, trace) if backward else None,
-        "jacobian_norms": jacobian_norms(model, trace, example, jacobians),
-        "connectivity": connectivity(model, trace, example, jacobians),
+        "jacobian_norms": _jacobian_norms(model, jac),
+        "connectivity": _connectivity(model, trace, example, jac),
     }
 
 
-def spectral_norms(P: np.ndarray, tol: float = 1e-8, steps: int = 16) -> np.ndarray:
+def spectral_norms(P: np.ndarray, tol: float = 1e-8, steps: int = 32) -> np.ndarray:
     """‖P_n‖₂, the largest singular value, of every matrix in a stack P (N, m, n); NaN where P_n holds a NaN,
     inf where it holds an inf.
 
@@ -271,7 +295,8 @@ def spectral_norms(P: np.ndarray, tol: float = 1e-8, steps: int = 16) -> np.ndar
     matrices at once (full reorthogonalisation; a fixed seeded start vector, so the same matrices give the
     same numbers). A matrix is done once the residual bound of its largest Ritz value θ is ≤ tol·θ, so θ is
     within a relative tol of an eigenvalue; the few that are not done after `steps` fall back to the exact
-    SVD. Products of several Jacobians have a well separated top singular value and finish in 6–12 steps."""
+    SVD. Products of several Jacobians have a well separated top singular value and most finish in 6–12
+    steps; single Jacobians near t = T take longer."""
     P = np.asarray(P, dtype=np.float64)
     N, m, n = P.shape
     with np.errstate(all="ignore"):
@@ -297,7 +322,8 @@ def _lanczos_top(A: np.ndarray, scale: np.ndarray, tol: float, steps: int) -> np
     """Largest singular value of each A_n / scale_n (A is (N, m, n), scale its largest |entry| per matrix, so
     the value lies in [1, √(mn)]) by Lanczos on (A_n / scale_n)ᵀ(A_n / scale_n); NaN for the matrices whose
     top Ritz pair (θ, y) still has a residual bound β_k |y_k| above tol·θ after `steps` steps. Convergence is
-    checked after 6, 9, 12 and `steps` steps, and the finished matrices leave the batch."""
+    checked after 6, 9, 12, 16, 20, 24 and `steps` steps, and the finished matrices leave the batch, so the
+    slow few cost little."""
     N, _, n = A.shape
     top = np.full(N, np.nan)
     alive = np.arange(N)  # which matrices are still iterating
@@ -307,7 +333,7 @@ def _lanczos_top(A: np.ndarray, scale: np.ndarray, tol: float, steps: int) -> np
     beta = np.zeros((N, steps))  # its off-diagonal
     start = np.random.default_rng(0).standard_normal((1, n, 1))
     V[:, 0] = start / np.linalg.norm(start)
-    checks = {6, 9, 12, steps}
+    checks = {6, 9, 12, 16, 20, 24, steps}
     for k in range(steps):
         w = A.transpose(0, 2, 1) @ ((A @ V[:, k]) / s) / s  # (N, n, 1)
         alpha[:, k] = (V[:, k].transpose(0, 2, 1) @ w)[:, 0, 0]
@@ -336,17 +362,17 @@ def _lanczos_top(A: np.ndarray, scale: np.ndarray, tol: float, steps: int) -> np
     return top
 
 
-def _times_jacobian(rows: np.ndarray, J_t: np.ndarray, out: np.ndarray, diagonal_from: int | None) -> None:
+def _times_jacobian(rows: np.ndarray, jac: _Jacobians, t: int, out: np.ndarray) -> None:
     """out = rows @ J_t. The LSTM's J_t has diagonal blocks in its c columns (∂h_t/∂c_{t−1} = diag(o_t (1 −
-    tanh²(c_t)) f_t), ∂c_t/∂c_{t−1} = diag(f_t)), so with diagonal_from = H only the h columns need a matrix
-    product and the c columns are two elementwise products: half the work."""
-    if diagonal_from is None:
-        np.matmul(rows, J_t, out=out)
+    tanh²(c_t)) f_t), ∂c_t/∂c_{t−1} = diag(f_t)), so only its h columns need a matrix product and the c
+    columns are two elementwise products: half the work."""
+    if jac.diagonal is None:
+        np.matmul(rows, jac.J[t], out=out)
         return
-    H = diagonal_from
-    np.matmul(rows, J_t[:, :H], out=out[:, :H])
-    np.multiply(rows[:, :H], np.diagonal(J_t[:H, H:]), out=out[:, H:])
-    out[:, H:] += rows[:, H:] * np.diagonal(J_t[H:, H:])
+    H = jac.J.shape[2]
+    np.matmul(rows, jac.J[t], out=out[:, :H])
+    np.multiply(rows[:, :H], jac.diagonal[t, :H], out=out[:, H:])
+    out[:, H:] += rows[:, H:] * jac.diagonal[t, H:]
 
 
 def _norm(a: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:

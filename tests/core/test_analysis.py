@@ -387,7 +387,7 @@ def test_spectral_norms_match_svd():
         chain.append(chain[-1] @ (np.tanh(rng.standard_normal(n)) ** 2 * W))
     stacks = [
         np.stack(chain),  # products of Jacobians: Lanczos converges
-        rng.standard_normal((8, n, n)),  # flat spectra: most fall back to the SVD
+        rng.standard_normal((8, n, n)),  # flat spectra: slow to converge
         rng.standard_normal((3, n, n)) * np.array([1e-200, 1.0, 1e200])[:, None, None],
         np.stack([np.eye(n), np.zeros((n, n)), np.outer(rng.standard_normal(n), rng.standard_normal(n))]),
         rng.standard_normal((4, 5, 5)),  # smaller than the Lanczos steps: the SVD directly
@@ -395,6 +395,8 @@ def test_spectral_norms_match_svd():
     for P in stacks:
         expected = np.linalg.svd(P, compute_uv=False)[:, 0]
         np.testing.assert_allclose(analysis.spectral_norms(P), expected, rtol=1e-10)
+        # 8 steps leave the flat spectra unconverged: the SVD fallback answers for them
+        np.testing.assert_allclose(analysis.spectral_norms(P, steps=8), expected, rtol=1e-10)
     P = rng.standard_normal((3, n, n))
     P[0, 1, 2] = np.nan
     P[1, 3, 3] = -np.inf
