@@ -5,6 +5,9 @@ defaults filled in, keys sorted) identifies its result exactly. Forty students o
 the same moment cost one computation: the first request starts it, the other thirty-nine await the same
 task, and later ones find it in the LRU.
 
+Bounded twice: at most `max_entries` results and at most `max_bytes` of them (a result reports its size
+as `nbytes`; the large traces a slider pushed to the end produces are a megabyte or more each).
+
 The cache lives in one process. With several uvicorn workers each keeps its own (settings.workers), so a
 configuration is computed at most once per worker. All access happens on the event loop, so no lock is
 needed; the computation itself runs wherever the caller's coroutine sends it (a thread pool, see limits).
@@ -25,11 +28,21 @@ def canonical_key(area: str, config: BaseModel | dict) -> str:
     return area + ":" + orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
-class ResultCache:
-    """Least-recently-used map from canonical keys to results, at most `max_entries` of them."""
+MAX_BYTES = 256 * 2**20
 
-    def __init__(self, max_entries: int = 256):
+
+def size_of(value: Any) -> int:
+    return int(getattr(value, "nbytes", 0))
+
+
+class ResultCache:
+    """Least-recently-used map from canonical keys to results: at most `max_entries` of them, and at most
+    `max_bytes` in all."""
+
+    def __init__(self, max_entries: int = 256, max_bytes: int = MAX_BYTES):
         self.max_entries = max(0, int(max_entries))
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._entries: OrderedDict[str, Any] = OrderedDict()
         self._inflight: dict[str, asyncio.Task] = {}
         self.hits = 0
@@ -45,15 +58,19 @@ class ResultCache:
         return None
 
     def put(self, key: str, value: Any) -> None:
-        if self.max_entries == 0:
+        if self.max_entries == 0 or size_of(value) > self.max_bytes:
             return
+        if key in self._entries:
+            self.bytes -= size_of(self._entries.pop(key))
         self._entries[key] = value
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self.bytes += size_of(value)
+        while len(self._entries) > self.max_entries or self.bytes > self.max_bytes:
+            _, dropped = self._entries.popitem(last=False)
+            self.bytes -= size_of(dropped)
 
     def clear(self) -> None:
         self._entries.clear()
+        self.bytes = 0
 
     async def get_or_compute(self, key: str, compute: Callable[[], Awaitable[Any]]) -> tuple[Any, bool]:
         """(result, True) from the cache, or (result, False) after computing it, once, for all who ask.

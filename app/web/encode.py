@@ -115,24 +115,33 @@ class JSONResponse(Response):
 
 
 class EncodedJSON:
-    """A payload encoded once, kept with its gzipped form, so a cached answer costs a dict lookup.
+    """A payload encoded once, kept as bytes with its gzipped form, so a cached answer costs a lookup.
 
-    `response(request_headers)` answers with the gzipped bytes when the client accepts gzip (the GZip
-    middleware leaves responses that already carry Content-Encoding alone), the plain bytes otherwise.
+    Only the bytes are kept (`payload` decodes them again when an export needs the structure), so a cached
+    result costs its JSON and gzip sizes in memory (`nbytes`). `response(accept_encoding)` answers with the
+    gzipped bytes when the client accepts gzip (the GZip middleware leaves responses that already carry
+    Content-Encoding alone), the plain bytes otherwise.
     """
 
-    __slots__ = ("_gzipped", "body", "payload")
+    __slots__ = ("_gzipped", "body")
 
     def __init__(self, payload: Any):
-        self.payload = payload
         self.body = dumps(payload)
         self._gzipped: bytes | None = None
+
+    @property
+    def payload(self) -> Any:
+        return orjson.loads(self.body)
 
     @property
     def gzipped(self) -> bytes:
         if self._gzipped is None:
             self._gzipped = compress(self.body)
         return self._gzipped
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.body) + len(self._gzipped or b"")
 
     def response(self, accept_encoding: str = "", headers: dict[str, str] | None = None) -> Response:
         headers = {"Vary": "Accept-Encoding", **(headers or {})}

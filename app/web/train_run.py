@@ -230,6 +230,11 @@ class TrainRun:
     def payload(self) -> dict:
         return {**self.start, **self.end_payload(), "snapshots": self.snapshots}
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held, roughly: the encoded snapshots, the snapshot payloads (about as large), the whole."""
+        return 2 * sum(len(body) for body in self.encoded) + (self.whole.nbytes if self.whole else 0)
+
     def encoded_whole(self) -> EncodedJSON:
         """The POST /api/train answer, encoded on first use and kept."""
         if self.whole is None:

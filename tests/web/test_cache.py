@@ -81,3 +81,20 @@ def test_failures_reach_every_waiter_and_are_not_cached():
 
 async def _raise():
     raise RuntimeError("again")
+
+
+class Sized:
+    def __init__(self, nbytes):
+        self.nbytes = nbytes
+
+
+def test_byte_bound_evicts_until_the_results_fit():
+    cache = ResultCache(max_entries=10, max_bytes=100)
+    cache.put("a", Sized(40))
+    cache.put("b", Sized(40))
+    cache.put("c", Sized(40))  # 120 > 100: the oldest goes
+    assert cache.get("a") is None and cache.bytes == 80
+    cache.put("huge", Sized(101))  # larger than the whole cache: not kept, nothing evicted for it
+    assert cache.get("huge") is None and cache.get("b") is not None
+    cache.put("b", Sized(10))  # replacing an entry replaces its size
+    assert cache.bytes == 50

@@ -93,6 +93,7 @@ def test_array_object_carries_shape_axes_meaning():
 
 def test_encoded_json_serves_gzip_only_when_accepted():
     encoded = EncodedJSON({"x": np.arange(100.0)})
+    assert encoded.payload == {"x": list(range(100))} and encoded.nbytes == len(encoded.body)
     zipped = encoded.response("gzip, deflate")
     plain = encoded.response("")
     assert zipped.headers["content-encoding"] == "gzip"
