@@ -36,7 +36,8 @@ const TRACE_VIEWS = ["flow", "contrib", "jacobian", "hidden", "gates", "connecti
 const RUN_VIEWS = ["flow", "curves", "training"];
 const NARROW = window.matchMedia("(max-width: 600px)"); // phone width: subplots wrap onto more rows
 
-const page = { meta: null, state: null, controls: null, badge: null, trace: null };
+// compare: the traces of the chosen preset's other settings, [{label, cells}] (most presets have none)
+const page = { meta: null, state: null, controls: null, badge: null, trace: null, compare: [] };
 const run = new TrainingRun(onRunUpdate);
 
 // ---- drawing ---------------------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ function viewData() {
   return {
     trace: page.trace,
     run: { snapshots: shown, task: run.info?.task ?? page.trace?.task },
-    flowSource: last ? { ...last, lossOn } : page.trace && { ...page.trace, lossOn },
+    flowSource: last ? { ...last, lossOn } : page.trace && { ...page.trace, lossOn, compare: page.compare },
   };
 }
 
@@ -86,7 +87,13 @@ async function refreshTrace() {
   setLoading(TRACE_VIEWS, true);
   $("run-status").textContent = t("status.computing");
   try {
+    const preset = page.meta.presets.find((p) => p.name === page.state.get("preset"));
+    const others = (preset?.compare || []).map((c) => getTrace(c.trace));
     page.trace = await getTrace(page.state.request("trace"));
+    page.compare = (await Promise.all(others)).map((trace, i) => ({
+      label: preset.compare[i].label[language()] ?? preset.compare[i].label.en,
+      cells: trace.cells,
+    }));
     page.controls.clearErrors();
     showBanner(overflowText(page.trace.cells));
     $("run-status").textContent = "";

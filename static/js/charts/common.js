@@ -32,8 +32,9 @@ export function scale(ctx) {
   return ctx.projection ? 1.6 : 1;
 }
 
+/** A line's width; on a projector never under 4 px, or thin lines vanish for the back rows. */
 export function lineWidth(ctx, base = 2) {
-  return base * (ctx.projection ? 2 : 1);
+  return ctx.projection ? Math.max(4, base * 2) : base;
 }
 
 /** One axis in the common style. */
@@ -248,6 +249,23 @@ export function extent(...grids) {
     }
   }
   return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+/**
+ * A logarithmic y axis fitted to `traces` (their positive values), with `headroom` decades to spare above,
+ * labelled at whole decades only (10⁻³, 10⁻², …; at most about eight labels however tall the chart).
+ */
+export function logAxis(traces, headroom = 0.3) {
+  const logs = traces.flatMap((d) => d.y.filter((v) => v > 0).map(Math.log10));
+  if (!logs.length) return { type: "log", exponentformat: "power" };
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of logs) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = [Math.floor(lo - 0.3), Math.ceil(hi + headroom)];
+  return { type: "log", exponentformat: "power", range, dtick: Math.max(1, Math.ceil((range[1] - range[0]) / 8)) };
 }
 
 /** Plotly's config for every chart: responsive, no mode bar (the page has its own PNG button), no logo. */

@@ -4,7 +4,7 @@
 // (W_z, W_r, W_n) are one bar series each, told apart by hatching; the first of each cell is shown, the others
 // are a click on the legend away.
 
-import { COLORS, baseLayout, emptyFigure, kindName, steps, values } from "./common.js";
+import { COLORS, baseLayout, emptyFigure, kindName, logAxis, steps, values } from "./common.js";
 
 const PATTERNS = ["", "/", "x", ".", "\\"];
 
@@ -33,7 +33,7 @@ export function weightGradContributions(trace, ctx) {
     title,
     x: ctx.t("axis.t"),
     y: ctx.t("chart.contrib.y"),
-    yaxis: { type: "log", exponentformat: "power" },
+    yaxis: logAxis(data),
     barmode: "group",
     bargap: 0.15,
     hovermode: "closest",

@@ -2,7 +2,7 @@
 // network that learned nothing of the dependency) and its "solved" threshold; test accuracy beside it with
 // the chance level, for tasks that have an accuracy.
 
-import { COLORS, REFERENCE, axis, baseLayout, emptyFigure, kindName, lineWidth } from "./common.js";
+import { COLORS, REFERENCE, axis, baseLayout, emptyFigure, kindName, lineWidth, logAxis } from "./common.js";
 
 /** A horizontal reference line across one subplot, labelled at its left end (`log`: the axis is logarithmic). */
 function reference(y, label, { xaxis = "x", yaxis = "y", dash = "dash", log = false } = {}) {
@@ -70,7 +70,7 @@ export function trainingCurves(run, ctx) {
     title,
     x: ctx.t("axis.iteration"),
     y: ctx.t("chart.curves.y_loss"),
-    yaxis: { type: "log", exponentformat: "power", dtick: 1 }, // one label per decade
+    yaxis: logAxis(data.filter((d) => d.yaxis === "y").concat({ y: [task.baseline, task.threshold] })),
     hovermode: "closest",
   });
   const refs = [];

@@ -1,6 +1,7 @@
 // View 1, the headline: ‖dL/dh_t‖ against t on a log scale, one line per cell, the LSTM's ‖dL/dc_t‖ dotted,
 // and the RNN's theoretical bound. Drawn from a trace, or from a training snapshot while training runs (then
-// it animates as the cells learn).
+// it animates as the cells learn). A preset that compares two settings (forget bias 0 against 1) adds the
+// other setting's curves, long-dashed and named by the preset's label.
 
 import {
   COLORS,
@@ -8,6 +9,7 @@ import {
   emptyFigure,
   kindName,
   lineWidth,
+  logAxis,
   stepMarker,
   steps,
   values,
@@ -27,16 +29,9 @@ function boundThroughLastStep(cell, lossOn) {
 }
 
 /**
- * The y range (in decades) that fits the gradients themselves, with a decade to spare above: a loose bound
- * (σ_max well above the spectral radius) then runs out of the top instead of flattening every curve.
+ * `source` is a trace (with config, cells) or a training snapshot (with step, cells), plus `lossOn` and
+ * `compare`: [{label, cells}] from the preset's other settings (empty while training).
  */
-function logRange(traces) {
-  const logs = traces.flatMap((d) => d.y.filter((v) => v > 0).map(Math.log10));
-  if (!logs.length) return undefined;
-  return [Math.floor(Math.min(...logs) - 0.3), Math.ceil(Math.max(...logs)) + 1];
-}
-
-/** `source` is a trace (with config, cells) or a training snapshot (with step, cells) plus `lossOn`. */
 export function gradientFlow(source, ctx) {
   const title = source?.step !== undefined ? ctx.t("chart.flow.title_training", { step: source.step }) : ctx.t("chart.flow.title");
   if (!source?.cells) return emptyFigure(ctx, ctx.t("chart.flow.title"), ctx.t("chart.no_data"));
@@ -94,11 +89,30 @@ export function gradientFlow(source, ctx) {
       if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: kindName(ctx, kind), step }));
     }
   }
+  for (const { label, cells } of source.compare || []) {
+    for (const [kind, cell] of Object.entries(cells)) {
+      const grad = values(cell.grad_hidden_norm);
+      if (!grad) continue;
+      const name = ctx.t("chart.flow.trace_compare", { cell: kindName(ctx, kind), label });
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name,
+        meta: { cell: kind, field: "grad_hidden_norm", compare: label },
+        x: steps(grad.length),
+        y: grad,
+        line: { color: COLORS[kind], width: lineWidth(ctx, 2.5), dash: "longdash" },
+        hovertemplate: hover(name),
+      });
+    }
+  }
   const layout = baseLayout(ctx, {
     title,
     x: ctx.t("axis.t"),
     y: ctx.t("chart.flow.y"),
-    yaxis: { type: "log", exponentformat: "power", range: logRange(data.filter((d) => d.meta.field !== "jacobian_bound")) },
+    // fitted to the gradients, a decade to spare: a loose bound (σ_max well above the spectral radius)
+    // runs out of the top instead of flattening every curve
+    yaxis: logAxis(data.filter((d) => d.meta.field !== "jacobian_bound"), 1),
     hovermode: "closest",
   });
   layout.shapes = markers.map((m) => m.shape);

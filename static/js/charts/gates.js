@@ -20,7 +20,8 @@ export function gates(trace, ctx) {
       const grid = values(cell.gates?.[gate]);
       if (grid) {
         const label = ctx.t(`gate.${kind}.${gate}`);
-        panels.push({ kind, cell, gate, grid, title: `${kindName(ctx, kind)} · ${label}`, color: COLORS[kind] });
+        // the panel title names the gate (its colour says the cell); the hover names both
+        panels.push({ kind, cell, gate, grid, title: label, hover: `${kindName(ctx, kind)} · ${label}`, color: COLORS[kind] });
       }
     }
     const mean = values(cell.gate_means?.[KEEPS[kind]]);
@@ -31,7 +32,8 @@ export function gates(trace, ctx) {
   const yLabel = ctx.t("axis.unit");
   // The mean-gate line has its own y axis (0…1); its panel title says what it is.
   const all = [...panels, { title: ctx.t("chart.gates.mean_panel"), span: 2, yTitle: " " }];
-  const { ids, layout: grid } = subplots(ctx, all, { cols: ctx.narrow ? 2 : 4, gapX: ctx.narrow ? 0.16 : 0.09, gapY: ctx.narrow ? 0.12 : 0.22, xTitle: xLabel, yTitle: yLabel });
+  const wrap = ctx.narrow || ctx.projection; // two gates a row where four would not fit their titles
+  const { ids, layout: grid } = subplots(ctx, all, { cols: wrap ? 2 : 4, gapX: wrap ? 0.16 : 0.09, gapY: wrap ? 0.12 : 0.22, xTitle: xLabel, yTitle: yLabel });
   const data = panels.map((p, i) =>
     heatmap(ctx, {
       id: ids[i],
@@ -44,7 +46,7 @@ export function gates(trace, ctx) {
       zmin: SIGNED.has(p.gate) ? -1 : 0,
       zmax: 1,
       meta: { cell: p.kind, field: `gates.${p.gate}` },
-      label: p.title,
+      label: p.hover,
       xLabel,
       yLabel,
       // one colour bar per kind (all its gates share 0…1), beside its last panel

@@ -1,7 +1,7 @@
 // View 8: Jacobian norms ‖∂h_T/∂h_t‖₂ (the LSTM's of its full state (h, c)) against t, log scale, with the RNN's
 // bound (γ·σ_max(W_hh))^(T−t) (Pascanu et al. 2013): how much of a change at step t still reaches the end.
 
-import { COLORS, baseLayout, emptyFigure, kindName, lineWidth, steps, values } from "./common.js";
+import { COLORS, baseLayout, emptyFigure, kindName, lineWidth, logAxis, steps, values } from "./common.js";
 
 export function jacobianNorms(trace, ctx) {
   const title = ctx.t("chart.jacobian.title");
@@ -42,7 +42,7 @@ export function jacobianNorms(trace, ctx) {
     title,
     x: ctx.t("axis.t"),
     y: ctx.t("chart.jacobian.y"),
-    yaxis: { type: "log", exponentformat: "power" },
+    yaxis: logAxis(data),
     hovermode: "closest",
   });
   return { data, layout };
