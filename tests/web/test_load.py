@@ -5,6 +5,8 @@ app/bench/api_latency.py). The 50 first requests arrive together on an uncached 
 also exercises the in-flight de-duplication: one computation, fifty answers.
 """
 
+import time
+
 import httpx
 import pytest
 
@@ -26,3 +28,25 @@ def test_fifty_clients_twenty_requests_each_on_a_preset_without_errors():
     assert result["n"] == 1000
     assert result["errors"] == 0, result["error_kinds"]
     assert stream.status_code == 200 and stream.text.rstrip().split("\n")[-2] == "event: done"
+
+
+@pytest.mark.slow
+def test_closing_a_stream_stops_training_on_real_uvicorn():
+    """With one computation slot, a second stream is refused while a 5000-step run streams, and accepted
+    shortly after the first client hangs up, because the hang-up stopped the run and freed the slot."""
+    body = {"cells": ["rnn"], "T": 4, "H": 2, "batch": 2, "steps": 5000, "snapshot_every": 1, "test_size": 2}
+    with serve({"GRADFLOW_MAX_CONCURRENT": "1"}) as base, httpx.Client(base_url=base, timeout=60) as client:
+        with client.stream("POST", "/api/train/stream", json=body) as first:
+            seen = 0
+            for line in first.iter_lines():
+                seen += line.startswith("event: snapshot")
+                if seen == 3:
+                    refused = client.post("/api/train/stream", json={**body, "steps": 2, "seed": 1})
+                    break
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "1"
+        for _ in range(100):  # polls for at most ~25 s; stopping takes one update
+            after = client.post("/api/train/stream", json={**body, "steps": 2, "seed": 2})
+            if after.status_code != 503:
+                break
+            time.sleep(0.25)
+        assert after.status_code == 200 and "event: done" in after.text
