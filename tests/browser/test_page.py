@@ -239,6 +239,9 @@ def test_phone_width_stacks_the_charts_and_focus_is_visible(page, server_url, he
     curves = page.locator("#card-curves").bounding_box()
     assert curves["y"] >= flow["y"] + flow["height"] and abs(curves["x"] - flow["x"]) < 1
     assert flow["width"] <= 390
+    # The settings are folded, so the headline chart is on the phone's first screen.
+    assert page.evaluate("document.getElementById('settings').open") is False
+    helpers.screenshot(page, "phone")
     page.keyboard.press("Tab")  # the skip link, then the top bar's buttons
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
