@@ -1,21 +1,14 @@
-"""A real server and a real Chromium, for the page's benchmark (page_speed) and its browser tests.
+"""A real Chromium, for the page's benchmark (page_speed) and its browser tests (the server they drive is
+app.bench.api_latency.serve: uvicorn in a subprocess on a free port of 127.0.0.1).
 
-The server is uvicorn in a subprocess on a free port of 127.0.0.1, so its NumPy work never competes with the
-caller for the GIL. The browser is the system's Chromium (Playwright's own download cannot work offline):
-$GRADFLOW_CHROMIUM, else the usual install places on Linux, macOS and Windows. Playwright is imported by the
-callers, never here, so `gradflow` itself does not need it.
+The browser is the system's Chromium (Playwright's own download cannot work offline): $GRADFLOW_CHROMIUM,
+else the usual install places on Linux, macOS and Windows. Playwright is imported by the callers, never here,
+so `gradflow` itself does not need it.
 """
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
-
-import httpx
 
 # No sandbox inside containers, and no background traffic that would try (and fail) to reach the internet.
 CHROMIUM_ARGS = [
@@ -60,43 +53,3 @@ def launch_chromium(playwright):
     if executable is None:
         return None
     return playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode}")
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer on {url} within {timeout} s")
-
-
-@contextmanager
-def serve(timeout: float = 30.0, env: dict[str, str] | None = None):
-    """Run the app under uvicorn on a free port of 127.0.0.1 for the `with` block; yields its base URL."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory"]
-    cmd += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, proc, timeout)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

@@ -16,7 +16,8 @@ import statistics
 import time
 
 from app.bench import progress
-from app.bench.browser import launch_chromium, serve
+from app.bench.api_latency import serve
+from app.bench.browser import launch_chromium
 
 TARGET_LOAD_MS = 1500.0
 TARGET_SLIDER_MS = 300.0

@@ -1,8 +1,8 @@
 """A real uvicorn server and a real Chromium for the page's tests.
 
-The server runs in a subprocess on a free port of 127.0.0.1 and the browser is the system's Chromium
-($GRADFLOW_CHROMIUM, else the usual install places): see app/bench/browser.py, which the page's benchmark
-shares. With no browser the tests skip on a laptop and fail when CI is "true", so CI cannot pass without them.
+The server runs in a subprocess on a free port of 127.0.0.1 (app.bench.api_latency.serve) and the browser is
+the system's Chromium ($GRADFLOW_CHROMIUM, else the usual install places: app/bench/browser.py); the page's
+benchmark uses both too. With no browser the tests skip on a laptop and fail when CI is "true", so CI cannot pass without them.
 
 Every page the tests open is guarded: a request for anything but the test server is aborted and recorded, and
 console errors and uncaught exceptions are collected; either fails the test when the page is closed.
@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.bench.browser import launch_chromium, serve
+from app.bench.api_latency import serve
+from app.bench.browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
