@@ -18,11 +18,13 @@ Truncated BPTT with k: at t = k, 2k, … h_{t−1} is a constant, so no carry is
 Fused as in lstm.py: the x_t part of all three gates for all steps is one matmul before the loop, blocks
 stored in the order [r, z, n] (the sigmoid gates side by side; z and n side by side because both of
 their δz are δh_t times a factor known after the forward pass), the ½ of σ(z) = ½ + ½ tanh(z/2) folded
-into the sigmoid rows of the weights used forward, and the weight gradients are matmuls after the loop.
+into the sigmoid rows of the weights used forward, and the weight gradients are matmuls per block of
+steps (bptt.py).
 """
 
 import numpy as np
 
+from app.core import bptt
 from app.core.functional import sigmoid, tanh
 
 ORDER = ("r", "z", "n")  # internal order of the fused gate blocks
@@ -38,13 +40,14 @@ def step(params: dict, x_t: np.ndarray, h_prev: np.ndarray) -> np.ndarray:
 
 
 def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None) -> dict:
-    """Run the GRU over x (T, B, D). The cache holds x, h0, hidden (T, B, H), reset_hidden = r_t ⊙ h_{t−1}
-    (T, B, H), the fused gate activations (T, B, 3H) and `gates`, a dict of (T, B, H) views z, r, n."""
+    """Run the GRU over x (T, B, D). The cache holds x, h0, hidden (T, B, H), the fused gate activations
+    (T, B, 3H) and `gates`, a dict of (T, B, H) views z, r, n into them."""
     T, B, D = x.shape
     H = params["b_z"].shape[0]
     dtype = params["W_z"].dtype
-    W_rz_h_T = np.ascontiguousarray(0.5 * np.concatenate([params["W_r"][:, :H], params["W_z"][:, :H]]).T)
-    W_nh_T = np.ascontiguousarray(params["W_n"][:, :H].T)  # (H, H)
+    # transposed views of C-ordered matrices: faster to pack for OpenBLAS (see lstm.py)
+    W_rz_h_T = (0.5 * np.concatenate([params["W_r"][:, :H], params["W_z"][:, :H]])).T  # (H, 2H)
+    W_nh_T = np.ascontiguousarray(params["W_n"][:, :H]).T  # (H, H)
     W_x = np.concatenate([0.5 * params["W_r"][:, H:], 0.5 * params["W_z"][:, H:], params["W_n"][:, H:]])
     b = np.concatenate([0.5 * params["b_r"], 0.5 * params["b_z"], params["b_n"]])  # (3H,)
 
@@ -52,9 +55,9 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None) -> dict:
     np.matmul(x.reshape(T * B, D), W_x.T, out=a.reshape(T * B, 3 * H))
     a += b  # (T, B, 3H): input part of every pre-activation, overwritten by the activations
     hidden = np.empty((T, B, H), dtype=dtype)
-    reset_hidden = np.empty_like(hidden)
     rec_rz = np.empty((B, 2 * H), dtype=dtype)
     rec_n = np.empty((B, H), dtype=dtype)
+    rh = np.empty((B, H), dtype=dtype)
     h_prev = np.zeros((B, H), dtype=dtype) if h0 is None else h0
     for t in range(T):
         a_t = a[t]
@@ -66,9 +69,8 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None) -> dict:
         rz *= 0.5
         rz += 0.5
         r_t, z_t, n_t = a_t[:, :H], a_t[:, H : 2 * H], a_t[:, 2 * H :]
-        rh = np.multiply(r_t, h_prev, out=reset_hidden[t])
         if started:
-            n_t += np.matmul(rh, W_nh_T, out=rec_n)
+            n_t += np.matmul(np.multiply(r_t, h_prev, out=rh), W_nh_T, out=rec_n)
         np.tanh(n_t, out=n_t)
         h_t = np.subtract(h_prev, n_t, out=hidden[t])
         h_t *= z_t
@@ -79,80 +81,83 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None) -> dict:
         "x": x,
         "h0": h0,
         "hidden": hidden,
-        "reset_hidden": reset_hidden,
         "fused_gates": a,
         "gates": {k: gates[k] for k in ("z", "r", "n")},
     }
 
 
-def backward(
-    params: dict, cache: dict, dh: np.ndarray, truncate: int | None = None
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Backprop through time. dh (T, B, H) is the readout's direct dL/dh_t. Returns the grads of the
-    W_· and b_·, and grad_hidden (T, B, H): the total dL/dh_t that the (possibly truncated) pass reaches."""
-    x, h0, hidden, rh, a = (
-        cache["x"],
-        cache["h0"],
-        cache["hidden"],
-        cache["reset_hidden"],
-        cache["fused_gates"],
-    )
-    T, B, D = x.shape
-    H = hidden.shape[2]
-    W_rz_h = np.ascontiguousarray(np.concatenate([params["W_r"][:, :H], params["W_z"][:, :H]]))  # (2H, H)
-    W_nh = np.ascontiguousarray(params["W_n"][:, :H])  # (H, H)
-    r, z, n = (a[:, :, j * H : (j + 1) * H] for j in range(3))
-
-    # The factors of δz that depend only on the forward pass, for all steps at once.
-    dz = np.empty_like(a)  # (T, B, 3H) [r, z, n]
-    d_r, d_z, d_n = (dz[:, :, j * H : (j + 1) * H] for j in range(3))
+def _local_factors(cache: dict, start: int, end: int, dz: np.ndarray, h_prev: np.ndarray) -> None:
+    """For steps [start, end), the parts of δz that depend only on the forward pass:
+    dz (end − start, B, 3H) ← [h_{t−1} ⊙ r(1 − r), (h_{t−1} − n_t) ⊙ z(1 − z), (1 − z_t) ⊙ (1 − n_t²)]
+    (δz_r / δ(r⊙h), then δz_z and δz_n / δh_t); h_prev is h_{t−1} for those steps."""
+    a = cache["fused_gates"][start:end]
+    H = h_prev.shape[2]
+    r, z, n = a[:, :, :H], a[:, :, H : 2 * H], a[:, :, 2 * H :]
+    d_r, d_z, d_n = dz[:, :, :H], dz[:, :, H : 2 * H], dz[:, :, 2 * H :]
     np.subtract(1.0, r, out=d_r)
     d_r *= r
-    d_r[1:] *= hidden[:-1]  # δz_r / δ(r⊙h) = h_{t−1} ⊙ r(1 − r)
-    if h0 is None:
-        d_r[0] = 0.0
-    else:
-        d_r[0] *= h0
+    d_r *= h_prev
+    np.subtract(h_prev, n, out=d_n)  # d_n as scratch space for h_{t−1} − n_t
     np.subtract(1.0, z, out=d_z)
     d_z *= z
-    d_z[1:] *= hidden[:-1] - n[1:]  # δz_z / δh_t = (h_{t−1} − n_t) ⊙ z(1 − z)
-    d_z[0] *= -n[0] if h0 is None else h0 - n[0]
+    d_z *= d_n
     np.multiply(n, n, out=d_n)
     np.subtract(1.0, d_n, out=d_n)
-    d_n *= 1.0 - z  # δz_n / δh_t = (1 − z_t) ⊙ (1 − n_t²)
+    d_n *= 1.0 - z
 
-    grad_hidden = np.empty_like(hidden)
-    carry = np.zeros((B, H), dtype=hidden.dtype)
-    d_rh = np.empty((B, H), dtype=hidden.dtype)
-    rec = np.empty((B, H), dtype=hidden.dtype)
-    for t in range(T - 1, -1, -1):
-        dh_t = np.add(dh[t], carry, out=grad_hidden[t])
-        dz_t = dz[t]
-        zn = dz_t.reshape(B, 3, H)[:, 1:]  # (B, 2, H) view: δz_z, δz_n
-        zn *= dh_t[:, None, :]
-        np.matmul(dz_t[:, 2 * H :], W_nh, out=d_rh)  # δ(r⊙h)
-        dz_t[:, :H] *= d_rh  # δz_r
-        if t == 0 or (truncate and t % truncate == 0):
-            carry.fill(0.0)  # h_{t−1} is a constant here: nothing flows into the previous chunk
-        else:
-            np.multiply(dh_t, z[t], out=carry)
-            d_rh *= r[t]
-            carry += d_rh
-            carry += np.matmul(dz_t[:, : 2 * H], W_rz_h, out=rec)
 
-    dz2 = dz.reshape(T * B, 3 * H)
-    dW_rz = np.empty((2 * H, H + D), dtype=hidden.dtype)
-    dW_rz[:, :H] = dz2[B:, : 2 * H].T @ hidden[:-1].reshape(-1, H)
-    if h0 is not None:
-        dW_rz[:, :H] += dz[0, :, : 2 * H].T @ h0
-    dW_x = dz2.T @ x.reshape(T * B, D)  # (3H, D)
-    dW_rz[:, H:] = dW_x[: 2 * H]
-    dW_n = np.concatenate([dz2[:, 2 * H :].T @ rh.reshape(T * B, H), dW_x[2 * H :]], axis=1)
-    db = dz2.sum(axis=0)
+def backward(
+    params: dict, cache: dict, dh: np.ndarray, truncate: int | None = None, out: np.ndarray | None = None
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Backprop through time. dh (T, B, H) is the readout's direct dL/dh_t. Returns the grads of the
+    W_· and b_·, and grad_hidden (T, B, H): the total dL/dh_t that the (possibly truncated) pass reaches,
+    written into `out` when given (which may be dh, as in rnn.backward)."""
+    x, h0, hidden, a = cache["x"], cache["h0"], cache["hidden"], cache["fused_gates"]
+    T, B, D = x.shape
+    H = hidden.shape[2]
+    dtype = a.dtype
+    W_rz_h = np.concatenate([params["W_r"][:, :H], params["W_z"][:, :H]], axis=0).T.copy().T  # (2H, H)
+    W_nh = np.ascontiguousarray(params["W_n"][:, :H].T).T  # (H, H), stored transposed as in forward
+    r, z = a[:, :, :H], a[:, :, H : 2 * H]
+
+    grad_hidden = np.empty_like(hidden) if out is None else out  # out may be dh itself: one array fewer
+    n_max = bptt.block_steps(T, B * 3 * H)
+    scratch = np.empty((n_max, B, 3 * H), dtype=dtype)  # δz of one block
+    scratch_rh = np.empty((n_max, B, H), dtype=dtype)  # r_t ⊙ h_{t−1} of one block
+    carry = np.zeros((B, H), dtype=dtype)
+    d_rh = np.empty((B, H), dtype=dtype)
+    rec = np.empty((B, H), dtype=dtype)
+    dW_rz_h, dW_nh = np.zeros((2 * H, H), dtype), np.zeros((H, H), dtype)
+    dW_x, db = np.zeros((3 * H, D), dtype), np.zeros(3 * H, dtype)
+    for start, end in bptt.blocks(T, B * 3 * H):
+        dz = scratch[: end - start]  # [r, z, n]
+        h_prev = bptt.previous(hidden, h0, start, end)
+        _local_factors(cache, start, end, dz, h_prev)
+        for t in range(end - 1, start - 1, -1):
+            dh_t = np.add(dh[t], carry, out=grad_hidden[t])
+            dz_t = dz[t - start]
+            zn = dz_t.reshape(B, 3, H)[:, 1:]  # (B, 2, H) view: δz_z, δz_n
+            zn *= dh_t[:, None, :]
+            np.matmul(dz_t[:, 2 * H :], W_nh, out=d_rh)  # δ(r⊙h)
+            dz_t[:, :H] *= d_rh  # δz_r
+            if bptt.cut(t, truncate):
+                carry.fill(0.0)  # h_{t−1} is a constant here: nothing flows into the previous chunk
+            else:
+                np.multiply(dh_t, z[t], out=carry)
+                d_rh *= r[t]
+                carry += d_rh
+                carry += np.matmul(dz_t[:, : 2 * H], W_rz_h, out=rec)
+        rows = dz.reshape(-1, 3 * H)
+        rh = np.multiply(r[start:end], h_prev, out=scratch_rh[: end - start])
+        dW_rz_h += rows[:, : 2 * H].T @ h_prev.reshape(-1, H)
+        dW_nh += rows[:, 2 * H :].T @ rh.reshape(-1, H)
+        dW_x += rows.T @ x[start:end].reshape(-1, D)
+        db += rows.sum(axis=0)
+
     grads = {
-        "W_z": dW_rz[H:],
-        "W_r": dW_rz[:H],
-        "W_n": dW_n,
+        "W_z": np.concatenate([dW_rz_h[H:], dW_x[H : 2 * H]], axis=1),
+        "W_r": np.concatenate([dW_rz_h[:H], dW_x[:H]], axis=1),
+        "W_n": np.concatenate([dW_nh, dW_x[2 * H :]], axis=1),
         "b_z": db[H : 2 * H],
         "b_r": db[:H],
         "b_n": db[2 * H :],

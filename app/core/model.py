@@ -69,7 +69,7 @@ class Model:
             value, step_loss, d_logits = readout.loss(head, y, loss, loss_on)
             if backward:
                 out_grads, dh = readout.backward(self.params, head, d_logits)
-                cell_grads, grad_hidden, *rest = cell.backward(self.params, cache, dh, truncate)
+                cell_grads, grad_hidden, *rest = cell.backward(self.params, cache, dh, truncate, out=dh)
                 grad_cell = rest[0] if rest else None
                 both = {**cell_grads, **out_grads}
                 grads = {name: both[name] for name in param_names(self.kind)}
@@ -122,6 +122,12 @@ class Model:
         return x, y
 
 
+def _all_finite(a: np.ndarray) -> bool:
+    # a finite sum proves every entry finite in one cheap pass; only when it is not (a non-finite entry,
+    # or finite entries whose sum overflows) are the entries themselves tested
+    return bool(np.isfinite(a.sum())) or bool(np.isfinite(a).all())
+
+
 def _first_nonfinite(forward_arrays, backward_arrays, grads) -> tuple[bool, int | None]:
     """(finite, first step). A non-finite forward value is located at the earliest step it appears; one
     that appears only backward at the latest step (the first the backward pass computes). A non-finite
@@ -129,11 +135,11 @@ def _first_nonfinite(forward_arrays, backward_arrays, grads) -> tuple[bool, int 
     for arrays, pick in ((forward_arrays, 0), (backward_arrays, -1)):
         bad = np.zeros(len(forward_arrays[0]), dtype=bool)
         for a in arrays:
-            if a is not None and not np.isfinite(a).all():
+            if a is not None and not _all_finite(a):
                 bad |= ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
         if bad.any():
             return False, int(np.flatnonzero(bad)[pick])
-    if grads is not None and not all(np.isfinite(g).all() for g in grads.values()):
+    if grads is not None and not all(_all_finite(g) for g in grads.values()):
         return False, None
     return True, None
 

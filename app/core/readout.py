@@ -47,7 +47,7 @@ def loss(
     T, B, K = y_hat.shape
     S = slice(0, T) if loss_on == "all" else slice(T - 1, T)
     step_loss = np.zeros(T, dtype=y_hat.dtype)
-    d_logits = np.zeros_like(logits)
+    d_logits = np.zeros_like(logits) if loss_on == "last" else np.empty_like(logits)
 
     if loss == "mse":
         err = y_hat[S] - y[S]  # (|S|, B, K)

@@ -11,11 +11,12 @@ Truncated BPTT with k: the state entering each chunk [k, 2k), [2k, 3k), … is t
 W_hhᵀ δa_t is not passed back at t = k, 2k, …; every step still adds its δa_t to the weight gradients.
 
 For speed, W_xh x_t + b_h is computed for all steps in one matmul before the loop, the loop keeps only the
-(B, H) × (H, H) product, and the weight gradients are one matmul each after the loop.
+(B, H) × (H, H) product, and the weight gradients are one matmul each per block of steps (bptt.py).
 """
 
 import numpy as np
 
+from app.core import bptt
 from app.core.functional import relu, tanh
 
 ACTIVATIONS = ("tanh", "relu")
@@ -39,7 +40,7 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, activatio
     hidden = np.empty((T, B, H), dtype=W_hh.dtype)
     np.matmul(x.reshape(T * B, D), W_xh.T, out=hidden.reshape(T * B, H))  # W_xh x_t for every t
     hidden += b_h  # (T, B, H): a_t before the recurrent term, overwritten in place by h_t
-    W_hh_T = np.ascontiguousarray(W_hh.T)
+    W_hh_T = np.ascontiguousarray(W_hh).T  # a transposed view: OpenBLAS packs it faster (see lstm.py)
     rec = np.empty((B, H), dtype=W_hh.dtype)
     h_prev = h0
     for t in range(T):
@@ -51,39 +52,40 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, activatio
 
 
 def backward(
-    params: dict, cache: dict, dh: np.ndarray, truncate: int | None = None
+    params: dict, cache: dict, dh: np.ndarray, truncate: int | None = None, out: np.ndarray | None = None
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Backprop through time. dh (T, B, H) is the readout's direct dL/dh_t; returns the grads of W_xh,
-    W_hh, b_h and grad_hidden (T, B, H), the total dL/dh_t that the (possibly truncated) pass reaches."""
+    W_hh, b_h and grad_hidden (T, B, H), the total dL/dh_t that the (possibly truncated) pass reaches,
+    written into `out` when given (which may be dh: each dh_t is read before its step overwrites it)."""
     W_hh = params["W_hh"]
     x, h0, hidden = cache["x"], cache["h0"], cache["hidden"]
     T, B, D = x.shape
     H = W_hh.shape[0]
+    W_hh = np.ascontiguousarray(W_hh.T).T  # the same matrix, stored transposed: faster to pack (lstm.py)
 
-    # dh_t/da_t for every step at once; the loop multiplies it by δh_t in place, leaving δa_t.
-    if cache["activation"] == "tanh":
-        delta_a = np.multiply(hidden, hidden)
-        np.subtract(1.0, delta_a, out=delta_a)  # (T, B, H) 1 − h_t²
-    else:
-        delta_a = (hidden > 0).astype(hidden.dtype)
-    grad_hidden = np.empty_like(hidden)
+    grad_hidden = np.empty_like(hidden) if out is None else out  # out may be dh itself: one array fewer
+    delta = np.empty((bptt.block_steps(T, B * H), B, H), dtype=hidden.dtype)  # δa for one block of steps
     carry = np.zeros((B, H), dtype=hidden.dtype)  # W_hhᵀ δa_{t+1}
-    for t in range(T - 1, -1, -1):
-        dh_t = np.add(dh[t], carry, out=grad_hidden[t])
-        da_t = delta_a[t]
-        da_t *= dh_t
-        if t == 0 or (truncate and t % truncate == 0):
-            carry.fill(0.0)  # h_{t−1} is a constant here: no gradient flows into the previous chunk
+    dW_xh, dW_hh, db_h = (np.zeros(params[k].shape, dtype=hidden.dtype) for k in ("W_xh", "W_hh", "b_h"))
+    for start, end in bptt.blocks(T, B * H):
+        da = delta[: end - start]
+        # dh_t/da_t for the whole block; the loop multiplies it by δh_t in place, leaving δa_t
+        h = hidden[start:end]
+        if cache["activation"] == "tanh":
+            np.multiply(h, h, out=da)
+            np.subtract(1.0, da, out=da)  # 1 − h_t²
         else:
-            np.matmul(da_t, W_hh, out=carry)
-
-    da = delta_a.reshape(T * B, H)
-    dW_hh = delta_a[1:].reshape(-1, H).T @ hidden[:-1].reshape(-1, H)  # (H, H)
-    if h0 is not None:
-        dW_hh += delta_a[0].T @ h0
-    grads = {
-        "W_xh": da.T @ x.reshape(T * B, D),  # (H, D)
-        "W_hh": dW_hh,
-        "b_h": da.sum(axis=0),
-    }
-    return grads, grad_hidden
+            np.greater(h, 0.0, out=da)  # [h_t > 0]
+        for t in range(end - 1, start - 1, -1):
+            dh_t = np.add(dh[t], carry, out=grad_hidden[t])
+            da_t = da[t - start]
+            da_t *= dh_t
+            if bptt.cut(t, truncate):
+                carry.fill(0.0)  # h_{t−1} is a constant here: no gradient flows into the previous chunk
+            else:
+                np.matmul(da_t, W_hh, out=carry)
+        rows = da.reshape(-1, H)  # ((end − start)·B, H)
+        dW_xh += rows.T @ x[start:end].reshape(-1, D)
+        dW_hh += rows.T @ bptt.previous(hidden, h0, start, end).reshape(-1, H)
+        db_h += rows.sum(axis=0)
+    return {"W_xh": dW_xh, "W_hh": dW_hh, "b_h": db_h}, grad_hidden

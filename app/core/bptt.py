@@ -1,0 +1,44 @@
+"""What the three backward passes share: walking the steps backwards in blocks, the state before each
+step, and where truncation cuts the chain.
+
+The backward pass runs from t = T−1 down to 0 one block of steps at a time. For each block it first
+computes the parts of δz that depend only on the forward pass (a few NumPy calls for the whole block),
+then runs the per-step loop, then adds the block's share to the weight gradients with one matmul per
+weight. A block holds about BLOCK_ELEMENTS numbers of δz: small enough that the δz scratch stays in cache
+and no (T, B, 4H) array is allocated per run (on the large benchmark rows, fresh memory costs more than
+arithmetic), large enough that each matmul is still efficient. When the whole sequence fits one block, as
+at every size the page uses, this is exactly one matmul per weight after the loop.
+"""
+
+from collections.abc import Iterator
+
+import numpy as np
+
+BLOCK_ELEMENTS = 1 << 19
+
+
+def block_steps(T: int, per_step: int) -> int:
+    """Steps per block when one step of δz holds `per_step` numbers."""
+    return min(T, max(1, BLOCK_ELEMENTS // per_step))
+
+
+def blocks(T: int, per_step: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each block of steps, last block first."""
+    size = block_steps(T, per_step)
+    for end in range(T, 0, -size):
+        yield max(0, end - size), end
+
+
+def previous(states: np.ndarray, first: np.ndarray | None, start: int, end: int) -> np.ndarray:
+    """states[t − 1] for t in [start, end), shape (end − start, B, H); `first` is the state before step 0
+    (None for zeros). A view except for the block that starts at step 0."""
+    if start > 0:
+        return states[start - 1 : end - 1]
+    head = np.zeros_like(states[:1]) if first is None else first[None].astype(states.dtype)
+    return np.concatenate([head, states[: end - 1]])
+
+
+def cut(t: int, truncate: int | None) -> bool:
+    """True where no gradient flows from step t back into step t − 1: at t = 0, and with truncated BPTT
+    at the start of every chunk [k, 2k), [2k, 3k), … whose incoming state is treated as a constant."""
+    return t == 0 or (truncate is not None and t % truncate == 0)

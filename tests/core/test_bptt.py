@@ -1,0 +1,44 @@
+"""app/core/bptt.py: the blocks cover every step once, last block first; the state before each step; where
+truncation cuts; and every cell gives the same result whatever the block size."""
+
+import numpy as np
+import pytest
+
+from app.core import KINDS, bptt
+
+
+def test_blocks_cover_every_step_once_from_the_end(monkeypatch):
+    monkeypatch.setattr(bptt, "BLOCK_ELEMENTS", 30)
+    assert list(bptt.blocks(7, per_step=10)) == [(4, 7), (1, 4), (0, 1)]
+    assert bptt.block_steps(7, per_step=10) == 3
+    assert list(bptt.blocks(2, per_step=10)) == [(0, 2)]
+    assert list(bptt.blocks(3, per_step=100)) == [(2, 3), (1, 2), (0, 1)]  # at least one step per block
+
+
+def test_previous_state():
+    states = np.arange(4 * 1 * 2, dtype=float).reshape(4, 1, 2)
+    np.testing.assert_array_equal(bptt.previous(states, None, 2, 4), states[1:3])
+    first = np.full((1, 2), -1.0)
+    np.testing.assert_array_equal(bptt.previous(states, first, 0, 2), [[[-1.0, -1.0]], [[0.0, 1.0]]])
+    np.testing.assert_array_equal(bptt.previous(states, None, 0, 1), [[[0.0, 0.0]]])
+
+
+def test_cut_at_zero_and_chunk_starts():
+    assert [t for t in range(8) if bptt.cut(t, None)] == [0]
+    assert [t for t in range(8) if bptt.cut(t, 3)] == [0, 3, 6]
+    assert [t for t in range(3) if bptt.cut(t, 1)] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("truncate", [None, 3])
+@pytest.mark.parametrize("kind", KINDS)
+def test_block_size_does_not_change_the_result(core, monkeypatch, kind, truncate):
+    model, x, y = core.make_case(kind, T=10, B=3, D=2, H=4)
+    whole = model.run(x, y, truncate=truncate)
+    for elements in (1, 50, 100):  # from one step per block to blocks that straddle the chunks
+        monkeypatch.setattr(bptt, "BLOCK_ELEMENTS", elements)
+        trace = model.run(x, y, truncate=truncate)
+        np.testing.assert_allclose(trace.grad_hidden, whole.grad_hidden, rtol=1e-12, atol=1e-15)
+        if kind == "lstm":
+            np.testing.assert_allclose(trace.grad_cell, whole.grad_cell, rtol=1e-12, atol=1e-15)
+        for name, g in whole.grads.items():
+            np.testing.assert_allclose(trace.grads[name], g, rtol=1e-12, atol=1e-15, err_msg=name)
