@@ -64,7 +64,8 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, c0: np.nd
     H = params["b_f"].shape[0]
     W, b = fused_weights(params)
     half = np.ones(4 * H, dtype=W.dtype)
-    half[: 3 * H] = 0.5  # tanh(z/2) for the sigmoid gates
+    half[: 3 * H] = 0.5  # tanh(z/2) for the sigmoid gates, and σ = ½ tanh(z/2) + ½ after it
+    shift = 1.0 - half  # (4H,) ½ for the sigmoid gates, 0 for g
     # A transposed view of a C-ordered matrix: OpenBLAS packs it faster for these small-B products
     # (about 25% on the per-step matmul with its Haswell kernel).
     W_h_T = np.ascontiguousarray(W[:, :H] * half[:, None]).T  # (H, 4H)
@@ -84,9 +85,8 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, c0: np.nd
         if h_prev is not None:
             z_t += np.matmul(h_prev, W_h_T, out=rec)
         np.tanh(z_t, out=z_t)
-        sig = z_t[:, : 3 * H]
-        sig *= 0.5
-        sig += 0.5
+        z_t *= half  # whole rows at once: NumPy is much faster on them than on column blocks
+        z_t += shift
         o_t, f_t, i_t, g_t = z_t[:, :H], z_t[:, H : 2 * H], z_t[:, 2 * H : 3 * H], z_t[:, 3 * H :]
         c_t = np.multiply(f_t, c_prev, out=cell[t])
         c_t += np.multiply(i_t, g_t, out=ig)
@@ -112,13 +112,16 @@ def _local_factors(cache: dict, start: int, end: int, dz: np.ndarray, grad_cell:
     H = cell.shape[2]
     o, i, g = z[:, :, :H], z[:, :, 2 * H : 3 * H], z[:, :, 3 * H :]
     tanh_c = np.tanh(cell[start:end], out=grad_cell[start:end])
-    np.subtract(1.0, z[:, :, : 3 * H], out=dz[:, :, : 3 * H])
-    dz[:, :, : 3 * H] *= z[:, :, : 3 * H]  # σ' = s(1 − s) for o, f, i
+    is_sigmoid = np.ones(4 * H, dtype=z.dtype)
+    is_sigmoid[3 * H :] = 0.0
+    # (is_sigmoid − z) ⊙ z + (1 − is_sigmoid) is s(1 − s) in the σ blocks and 1 − g² in the g block: the
+    # four derivatives in three operations on whole rows
+    np.subtract(is_sigmoid, z, out=dz)
+    dz *= z
+    dz += 1.0 - is_sigmoid
     dz[:, :, :H] *= tanh_c
     dz[:, :, H : 2 * H] *= bptt.previous(cell, cache["c0"], start, end)
     dz[:, :, 2 * H : 3 * H] *= g
-    np.multiply(g, g, out=dz[:, :, 3 * H :])
-    np.subtract(1.0, dz[:, :, 3 * H :], out=dz[:, :, 3 * H :])
     dz[:, :, 3 * H :] *= i
     np.multiply(tanh_c, tanh_c, out=tanh_c)  # grad_cell block, in place: tanh² → o ⊙ (1 − tanh²)
     np.subtract(1.0, tanh_c, out=tanh_c)
