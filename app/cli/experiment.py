@@ -8,6 +8,9 @@ update, skips the rest and still prints and writes what finished (a second Ctrl-
 
 `gradflow experiment --preset classroom` instead trains a training preset exactly as the page does: its
 cells side by side on the same batches, within its own budget, and reports each cell the same way.
+
+The matrices here are small: on a machine whose cores are busy with other work, OpenBLAS's threads only get
+in each other's way, and OPENBLAS_NUM_THREADS=1 makes training several times faster.
 """
 
 import argparse
