@@ -5,10 +5,14 @@ same work in the same process with the same thread count and dtype:
   torch_cells  an RNNCell / LSTMCell / GRUCell loop with retain_grad() on every h_t, so that it also yields
                the per-step dL/dh_t the trace records.
 Every run scores a linear readout (K = D) with MSE at every step. ratio = ours / torch (below 1: ours is
-faster). A second table shows the time growing linearly with T at fixed (B, H, D).
+faster). The table is timed with NumPy's BLAS threads as configured and, where threadpoolctl can change
+them, again with one thread; torch gets the same number each time. A second table shows the time growing
+linearly with T at fixed (B, H, D).
 """
 
+import contextlib
 import gc
+import importlib.util
 import os
 import platform
 
@@ -120,22 +124,30 @@ def numpy_blas_threads() -> int:
     return blas[0]["num_threads"] if blas else int(os.cpu_count() or 1)
 
 
+@contextlib.contextmanager
+def blas_threads(n: int):
+    """NumPy's BLAS limited to n threads inside the block (needs threadpoolctl), torch set to the same."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield
+
+
+def thread_settings() -> list[int]:
+    """The BLAS threads as configured and, where threadpoolctl can change them, also one thread: on a
+    machine whose cores are busy with other work, threads mostly wait for each other, and the one-thread
+    figures are the steadier comparison."""
+    configured = numpy_blas_threads()
+    if configured == 1 or importlib.util.find_spec("threadpoolctl") is None:
+        return [configured]
+    return [configured, 1]
+
+
 def _ms(value: float) -> float:
     return round(value, 3)
 
 
-def run(quick: bool) -> dict:
-    try:
-        import torch
-    except ImportError:
-        torch = None
-        progress("core_speed: torch is not installed; timing the NumPy core only")
-    threads = numpy_blas_threads()
-    if torch is not None:
-        torch.set_num_threads(threads)
-    rows = ROWS[:-1] if quick else ROWS
-    repeats = 5 if quick else 15
-
+def _table(torch, rows, repeats: int, threads: int) -> list[dict]:
     table = []
     for dtype in DTYPES:
         for kind in KINDS:
@@ -146,18 +158,21 @@ def run(quick: bool) -> dict:
                     fns["torch_cells"] = torch_cells(torch, kind, B, T, H, D, dtype)
                 gc.collect()
                 ms = median_ms(fns, repeats=repeats if T * B * H < 1e6 else max(3, repeats // 3))
-                row = {"kind": kind, "dtype": dtype, "B": B, "T": T, "H": H, "D": D}
+                row = {"threads": threads, "kind": kind, "dtype": dtype, "B": B, "T": T, "H": H, "D": D}
                 row.update({f"{name}_ms": _ms(v) for name, v in ms.items()})
                 if torch is not None:
                     row["ratio_fused"] = round(ms["ours"] / ms["torch_fused"], 3)
                     row["ratio_cells"] = round(ms["ours"] / ms["torch_cells"], 3)
                 table.append(row)
                 progress(
-                    f"core_speed {dtype} {kind:4} B={B:<3} T={T:<4} H={H:<4} D={D:<3} "
+                    f"core_speed threads={threads} {dtype} {kind:4} B={B:<3} T={T:<4} H={H:<4} D={D:<3} "
                     + "  ".join(f"{name} {v:9.2f} ms" for name, v in ms.items())
                 )
                 del fns
+    return table
 
+
+def _scaling(repeats: int, threads: int) -> list[dict]:
     scaling = []
     B, H, D = SCALING_BHD
     for kind in KINDS:
@@ -167,6 +182,7 @@ def run(quick: bool) -> dict:
             base = base or ms / T
             scaling.append(
                 {
+                    "threads": threads,
                     "kind": kind,
                     "dtype": "float64",
                     "B": B,
@@ -178,19 +194,49 @@ def run(quick: bool) -> dict:
                     "per_step_vs_shortest": round(ms / T / base, 3),
                 }
             )
-            progress(f"core_speed scaling {kind:4} T={T:<5} {ms:9.2f} ms  {ms / T:.4f} ms/step")
+            progress(
+                f"core_speed scaling threads={threads} {kind:4} T={T:<5} {ms:9.2f} ms  {ms / T:.4f} ms/step"
+            )
+    return scaling
+
+
+def run(quick: bool) -> dict:
+    try:
+        import torch
+    except ImportError:
+        torch = None
+        progress("core_speed: torch is not installed; timing the NumPy core only")
+    rows = ROWS[:-1] if quick else ROWS
+    repeats = 5 if quick else 15
+    settings = thread_settings()
+    if torch is not None:
+        torch.set_num_threads(settings[0])
+    environment_before = environment(torch)
+    table, scaling = [], []
+    for threads in settings:
+        limit = blas_threads(threads) if threads != settings[0] else contextlib.nullcontext()
+        with limit:
+            if torch is not None:
+                torch.set_num_threads(threads)
+            table += _table(torch, rows, repeats, threads)
+            if threads == settings[-1]:  # the steadier setting shows the growth in T best
+                scaling = _scaling(repeats, threads)
+    if torch is not None:
+        torch.set_num_threads(settings[0])
 
     result = {
         "description": __doc__.strip().splitlines()[0],
         "quick": quick,
         "repeats": repeats,
-        "threads": threads,
-        "environment": environment(torch),
+        "threads": settings,
+        "environment": environment_before,
         "rows": table,
         "scaling": scaling,
     }
     if torch is not None:
-        result["targets"] = _targets(table)
+        result["targets"] = [
+            {"threads": n} | _targets([r for r in table if r["threads"] == n]) for n in settings
+        ]
     return result
 
 

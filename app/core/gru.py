@@ -116,8 +116,9 @@ def backward(
     T, B, D = x.shape
     H = hidden.shape[2]
     dtype = a.dtype
-    W_rz_h = np.concatenate([params["W_r"][:, :H], params["W_z"][:, :H]], axis=0).T.copy().T  # (2H, H)
-    W_nh = np.ascontiguousarray(params["W_n"][:, :H].T).T  # (H, H), stored transposed as in forward
+    # (2H, H) and (H, H), stored transposed as in forward
+    W_rz_h = np.ascontiguousarray(np.concatenate([params["W_r"][:, :H], params["W_z"][:, :H]]).T).T
+    W_nh = np.ascontiguousarray(params["W_n"][:, :H].T).T
     r, z = a[:, :, :H], a[:, :, H : 2 * H]
 
     grad_hidden = np.empty_like(hidden) if out is None else out  # out may be dh itself: one array fewer

@@ -20,7 +20,7 @@ neither δh nor δc is passed back across it; every step still adds to the weigh
 How the code is fused (the names that leave this file are the lecture's):
 - The four gates are one (H+D) → 4H map, stored in the order [o, f, i, g]: the three sigmoid gates side by
   side, and f, i, g side by side because all three of their δz are δc_t times a factor known after the
-  forward pass (those factors are computed for all steps at once before the backward loop).
+  forward pass (computed for a whole block of steps at once, just before the backward loop reaches it).
 - The x_t part of every gate, for all steps, is one matmul before the loop; the loop has one
   (B, H) × (H, 4H) matmul forward and one (B, 4H) × (4H, H) backward; dW is two matmuls per block of
   steps (bptt.py), which is two matmuls after the loop whenever the sequence fits one block.
@@ -160,9 +160,8 @@ def backward(
             fig = dz_t.reshape(B, 4, H)[:, 1:]  # (B, 3, H) view: δz_f, δz_i, δz_g
             fig *= dc_t[:, None, :]
             if bptt.cut(t, truncate):
-                carry_h.fill(
-                    0.0
-                )  # (h_{t−1}, c_{t−1}) is a constant here: nothing flows into the previous chunk
+                # (h_{t−1}, c_{t−1}) is a constant here: nothing flows into the previous chunk
+                carry_h.fill(0.0)
                 carry_c.fill(0.0)
             else:
                 np.multiply(dc_t, f[t], out=carry_c)

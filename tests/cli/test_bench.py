@@ -12,6 +12,7 @@ def test_bench_prints_json_and_writes_out(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(core_speed, "ROWS", [(1, 3, 2, 2), (1, 4, 2, 2)])
     monkeypatch.setattr(core_speed, "SCALING_T", (3, 6))
     monkeypatch.setattr(core_speed, "SCALING_BHD", (1, 2, 2))
+    monkeypatch.setattr(core_speed, "thread_settings", lambda: [1])  # the CLI's part, not the timings
     out = tmp_path / "bench.json"
     assert main(["bench", "--only", "core_speed", "--quick", "--out", str(out)]) == 0
     captured = capsys.readouterr()
@@ -19,7 +20,8 @@ def test_bench_prints_json_and_writes_out(monkeypatch, capsys, tmp_path):
     assert printed == json.loads(out.read_text())
     assert list(printed["sections"]) == ["core_speed"]
     assert printed["quick"] is True
-    assert len(printed["sections"]["core_speed"]["rows"]) == 6  # 2 dtypes × 3 kinds × the one quick row
+    settings = printed["sections"]["core_speed"]["threads"]
+    assert len(printed["sections"]["core_speed"]["rows"]) == 6 * len(settings)  # 2 dtypes × 3 kinds × 1 row
     assert "core_speed" in captured.err and "core_speed" not in captured.out.splitlines()[0]
 
 
