@@ -98,6 +98,28 @@ export function emptyFigure(ctx, title, message) {
   return { data: [], layout };
 }
 
+/**
+ * A line over time steps 1…T in cell `kind`'s colour: `y` is a (T,) series, `field` the API array it draws
+ * (kept as the trace's meta, with the cell, so tests and exports can find it), `width` before the projection
+ * theme's doubling, `dash` Plotly's dash style; hover shows the name, the step and the value.
+ */
+export function stepLine(ctx, { kind, field, name, y, width = 2.5, dash = "solid", markers = false, ...rest }) {
+  const trace = {
+    type: "scatter",
+    mode: markers ? "lines+markers" : "lines",
+    name,
+    meta: { cell: kind, field, ...rest.meta },
+    x: steps(y.length),
+    y,
+    line: { color: COLORS[kind], width: lineWidth(ctx, width), dash },
+    hovertemplate: `${name}<br>t = %{x}: %{y:${rest.format || ".3~e"}}<extra></extra>`,
+  };
+  // Plotly reads a key that is present as set, even when it is undefined: add these only when they are
+  if (markers) trace.marker = { size: ctx.projection ? 6 : 4 };
+  if (rest.opacity !== undefined) trace.opacity = rest.opacity;
+  return trace;
+}
+
 /** A vertical dashed marker at step `t` (1-based) with a label, e.g. where numbers overflowed. */
 export function stepMarker(t, label, { xref = "x", yref = "paper" } = {}) {
   return {

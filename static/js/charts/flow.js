@@ -3,17 +3,7 @@
 // it animates as the cells learn). A preset that compares two settings (forget bias 0 against 1) adds the
 // other setting's curves, long-dashed and named by the preset's label.
 
-import {
-  COLORS,
-  baseLayout,
-  emptyFigure,
-  kindName,
-  lineWidth,
-  logAxis,
-  stepMarker,
-  steps,
-  values,
-} from "./common.js";
+import { baseLayout, emptyFigure, kindName, logAxis, stepLine, stepMarker, values } from "./common.js";
 
 /**
  * The bound (γ·σ_max(W_hh))^(T−t) on ‖∂h_T/∂h_t‖, drawn through the last step's gradient:
@@ -38,55 +28,26 @@ export function gradientFlow(source, ctx) {
   const data = [];
   const markers = [];
   const notes = []; // cells with no finite gradient at all (the forward pass overflowed): said, not left blank
-  const hover = (label) => `${label}<br>t = %{x}: %{y:.3~e}<extra></extra>`;
   for (const [kind, cell] of Object.entries(source.cells)) {
     const grad = values(cell.grad_hidden_norm);
     if (!grad) continue;
-    const name = ctx.t("chart.flow.trace_h", { cell: kindName(ctx, kind) });
-    data.push({
-      type: "scatter",
-      mode: "lines+markers",
-      name,
-      meta: { cell: kind, field: "grad_hidden_norm" },
-      x: steps(grad.length),
-      y: grad,
-      line: { color: COLORS[kind], width: lineWidth(ctx, 2.5) },
-      marker: { size: ctx.projection ? 6 : 4 },
-      hovertemplate: hover(name),
-    });
+    const cellName = kindName(ctx, kind);
+    const name = ctx.t("chart.flow.trace_h", { cell: cellName });
+    data.push(stepLine(ctx, { kind, field: "grad_hidden_norm", name, y: grad, markers: true }));
     const gradCell = values(cell.grad_cell_norm);
     if (gradCell) {
-      const cname = ctx.t("chart.flow.trace_c", { cell: kindName(ctx, kind) });
-      data.push({
-        type: "scatter",
-        mode: "lines",
-        name: cname,
-        meta: { cell: kind, field: "grad_cell_norm" },
-        x: steps(gradCell.length),
-        y: gradCell,
-        line: { color: COLORS[kind], width: lineWidth(ctx, 2), dash: "dot" },
-        hovertemplate: hover(cname),
-      });
+      const cname = ctx.t("chart.flow.trace_c", { cell: cellName });
+      data.push(stepLine(ctx, { kind, field: "grad_cell_norm", name: cname, y: gradCell, width: 2, dash: "dot" }));
     }
     const bound = boundThroughLastStep(cell, source.lossOn);
     if (bound) {
-      const bname = ctx.t("chart.flow.trace_bound", { cell: kindName(ctx, kind) });
-      data.push({
-        type: "scatter",
-        mode: "lines",
-        name: bname,
-        meta: { cell: kind, field: "jacobian_bound" },
-        x: steps(bound.length),
-        y: bound,
-        line: { color: COLORS[kind], width: lineWidth(ctx, 1.5), dash: "dash" },
-        opacity: 0.7,
-        hovertemplate: hover(bname),
-      });
+      const bname = ctx.t("chart.flow.trace_bound", { cell: cellName });
+      data.push(stepLine(ctx, { kind, field: "jacobian_bound", name: bname, y: bound, width: 1.5, dash: "dash", opacity: 0.7 }));
     }
     if (cell.overflow && cell.first_nonfinite_step !== null) {
       const step = cell.first_nonfinite_step + 1;
-      markers.push(stepMarker(step, ctx.t("chart.overflow_marker", { cell: kindName(ctx, kind) })));
-      if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: kindName(ctx, kind), step }));
+      markers.push(stepMarker(step, ctx.t("chart.overflow_marker", { cell: cellName })));
+      if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: cellName, step }));
     }
   }
   for (const { label, cells } of source.compare || []) {
@@ -94,16 +55,7 @@ export function gradientFlow(source, ctx) {
       const grad = values(cell.grad_hidden_norm);
       if (!grad) continue;
       const name = ctx.t("chart.flow.trace_compare", { cell: kindName(ctx, kind), label });
-      data.push({
-        type: "scatter",
-        mode: "lines",
-        name,
-        meta: { cell: kind, field: "grad_hidden_norm", compare: label },
-        x: steps(grad.length),
-        y: grad,
-        line: { color: COLORS[kind], width: lineWidth(ctx, 2.5), dash: "longdash" },
-        hovertemplate: hover(name),
-      });
+      data.push(stepLine(ctx, { kind, field: "grad_hidden_norm", name, y: grad, dash: "longdash", meta: { compare: label } }));
     }
   }
   const layout = baseLayout(ctx, {

@@ -2,7 +2,7 @@
 // unit (y) × time step (x) for the traced example, and beside them the mean gate per step over the batch and
 // all units: a forget gate near 1 is what lets the LSTM's cell state, and its gradient, last.
 
-import { COLORS, baseLayout, emptyFigure, heatmap, kindName, lineWidth, steps, subplots, values } from "./common.js";
+import { COLORS, baseLayout, emptyFigure, heatmap, kindName, stepLine, steps, subplots, values } from "./common.js";
 
 // Which gates each kind shows, in the lecture's order; signed ones (the candidates) are centred on 0.
 const SHOWN = { lstm: ["f", "i", "g", "o"], gru: ["z", "r"] };
@@ -56,18 +56,8 @@ export function gates(trace, ctx) {
   const lineId = ids[ids.length - 1];
   for (const { kind, gate, mean } of lines) {
     const name = ctx.t("chart.gates.mean_trace", { cell: kindName(ctx, kind), gate: ctx.t(`gate.${kind}.${gate}`) });
-    data.push({
-      type: "scatter",
-      mode: "lines",
-      name,
-      meta: { cell: kind, field: `gate_means.${gate}` },
-      x: steps(mean.length),
-      y: mean,
-      xaxis: lineId.x,
-      yaxis: lineId.y,
-      line: { color: COLORS[kind], width: lineWidth(ctx, 2.2) },
-      hovertemplate: `${name}<br>t = %{x}: %{y:.3f}<extra></extra>`,
-    });
+    const line = stepLine(ctx, { kind, field: `gate_means.${gate}`, name, y: mean, width: 2.2, format: ".3f" });
+    data.push({ ...line, xaxis: lineId.x, yaxis: lineId.y });
   }
   const layout = { ...baseLayout(ctx, { title, x: xLabel, y: yLabel }), ...grid };
   const n = ids.length === 1 ? "" : String(ids.length);
