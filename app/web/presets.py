@@ -134,6 +134,27 @@ _PRESETS = [
         },
     },
     {
+        "name": "spectral-radius-bound",
+        "view": "gradient-flow",
+        "title": {"en": "Spectral radius against the bound", "ko": "스펙트럼 반지름과 상한"},
+        "description": {
+            "en": "An orthogonal W_hh scaled to spectral radius ρ has σ_max = ρ, so the bound on ‖∂h_T/∂h_t‖ is "
+            "ρ^(T−t) itself: below 1 the gradient vanishes under it; above 1 the bound grows, and from about "
+            "ρ = 1.4 the gradient grows with it.",
+            "ko": "스펙트럼 반지름 ρ로 맞춘 직교 W_hh는 σ_max = ρ이므로 ‖∂h_T/∂h_t‖의 상한이 바로 ρ^(T−t)입니다. "
+            "1보다 작으면 기울기가 그 아래에서 소실되고, 1보다 크면 상한이 커지며 ρ = 1.4 근처부터는 기울기도 "
+            "함께 커집니다.",
+        },
+        "trace": {
+            "cells": ["rnn"],
+            "task": "adding",
+            "T": 60,
+            "H": 32,
+            "recurrent_init": "orthogonal",
+            "spectral_radius": 0.9,
+        },
+    },
+    {
         "name": "truncated-bptt",
         "view": "gradient-flow",
         "title": {"en": "Truncated BPTT", "ko": "Truncated BPTT (단계 제한 역전파)"},
@@ -144,6 +165,19 @@ _PRESETS = [
             "배울 수 없지만, 갱신 한 번의 비용은 작습니다.",
         },
         "trace": {"cells": ["rnn", "lstm"], "task": "sine", "T": 60, "H": 16, "truncate": 10},
+    },
+    {
+        "name": "truncated-bptt-cut",
+        "view": "gradient-flow",
+        "title": {"en": "Truncated BPTT cuts the gradient", "ko": "Truncated BPTT: 끊긴 기울기"},
+        "description": {
+            "en": "The adding problem, whose only error is at the last step, with the backward pass cut every 10 "
+            "steps: the gradient reaches the last 10 steps and is exactly zero before them, for the LSTM too, "
+            "so nothing further back can be learned.",
+            "ko": "마지막 단계에만 오차가 있는 덧셈 문제에서 역전파를 10단계마다 끊습니다. 기울기는 마지막 10단계에만 "
+            "닿고 그 앞은 정확히 0이므로, LSTM도 그보다 먼 과거는 배울 수 없습니다.",
+        },
+        "trace": {"cells": ["rnn", "lstm"], "task": "adding", "T": 40, "H": 16, "truncate": 10},
     },
     {
         "name": "forget-bias-0-vs-1",

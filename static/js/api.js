@@ -51,6 +51,16 @@ export function getGradcheck(config, signal) {
   return request("POST", "/api/gradcheck", config, signal);
 }
 
+/** GET /api/classroom: the addresses students can reach this server at (none when bound to loopback). */
+export function getClassroom(signal) {
+  return request("GET", "/api/classroom", undefined, signal);
+}
+
+/** The address of the server-drawn QR code (SVG) of `link`, for an <img>. */
+export function classroomQrUrl(link) {
+  return `/api/classroom/qr.svg?url=${encodeURIComponent(link)}`;
+}
+
 /** The language file static/i18n/<lang>.json. */
 export function getStrings(lang) {
   return request("GET", `/static/i18n/${encodeURIComponent(lang)}.json`);

@@ -12,6 +12,7 @@ import { gates } from "./charts/gates.js";
 import { hiddenStates } from "./charts/hidden.js";
 import { jacobianNorms } from "./charts/jacobian.js";
 import { gradientOverTraining } from "./charts/training.js";
+import { startClassroom } from "./classroom.js";
 import { Controls } from "./controls.js";
 import { formatNumber, language, loadLanguage, pickLanguage, t, translatePage } from "./i18n.js";
 import { errorText, overflowText, showBanner, showError } from "./messages.js";
@@ -20,6 +21,8 @@ import { State, buildTable } from "./state.js";
 import { TrainingRun } from "./train.js";
 
 const $ = (id) => document.getElementById(id);
+/** Tell the classroom (classroom.js) what changed: "trace", "run", "language" or "projection". */
+const announce = (what) => document.dispatchEvent(new CustomEvent(`gradflow:${what}`));
 
 // What each view is drawn from: the trace, or the training run (the headline follows the run while it shows one).
 const VIEWS = {
@@ -99,6 +102,7 @@ async function refreshTrace() {
     $("run-status").textContent = "";
     draw(TRACE_VIEWS);
     page.badge.schedule();
+    announce("trace");
   } catch (error) {
     setLoading(TRACE_VIEWS, false);
     $("run-status").textContent = "";
@@ -141,6 +145,7 @@ function onRunUpdate() {
   $("train-status").textContent = status;
   if (last && overflowText(last.cells)) showBanner(overflowText(last.cells));
   draw(RUN_VIEWS);
+  announce("run");
 }
 
 // ---- state changes ----------------------------------------------------------------------------------------
@@ -190,6 +195,7 @@ async function setLanguage(lang) {
   onRunUpdate();
   draw(TRACE_VIEWS);
   page.badge.schedule();
+  announce("language");
 }
 
 function setProjection(on) {
@@ -198,6 +204,7 @@ function setProjection(on) {
   document.documentElement.dataset.theme = on ? "projection" : "";
   $("projection-btn").setAttribute("aria-pressed", String(on));
   draw(Object.keys(VIEWS));
+  announce("projection");
 }
 
 async function share() {
@@ -262,6 +269,7 @@ async function start() {
   page.badge = new VerifyBadge($("verify-badge"), () => page.state.request("gradcheck"));
   if (NARROW.matches) $("settings").open = false;
   wire();
+  startClassroom({ page, run, applyPreset, onPreset, onChange, setProjection, writeURL });
   onRunUpdate();
   await refreshTrace();
   document.body.dataset.status = "ready";

@@ -6,7 +6,7 @@
 import { PLOTLY_CONFIG } from "./charts/common.js";
 
 // Plotly's script is deferred and may still be loading when the page's modules start (see index.html).
-const plotlyReady = window.Plotly
+export const plotlyReady = window.Plotly
   ? Promise.resolve()
   : new Promise((resolve, reject) => {
       const script = document.getElementById("plotly-js");

@@ -1,0 +1,99 @@
+"""The lesson's presets and scenes: every scene of static/js/lesson/scenes.js names a preset the API serves and
+has its words in both languages, and the preset made for the truncated-BPTT scene shows what it says."""
+
+import json
+import re
+
+import pytest
+
+from app.paths import STATIC_DIR
+from app.web.presets import PRESETS
+
+SCENES_JS = STATIC_DIR / "js" / "lesson" / "scenes.js"
+
+
+def scenes() -> list[dict]:
+    """(id, preset, view) of each scene, in order, read from the scene table."""
+    source = SCENES_JS.read_text(encoding="utf-8")
+    found = re.findall(r'id: "([\w-]+)",\s*preset: "([\w-]+)",\s*view: "([\w-]+)"', source)
+    return [{"id": i, "preset": p, "view": v} for i, p, v in found]
+
+
+def test_the_scenes_follow_the_lecture():
+    ids = [s["id"] for s in scenes()]
+    assert ids[:6] == ["unrolled", "step", "error", "bptt", "vanishing", "truncated"]
+    assert ids[6:9] == ["forget", "input", "output"]  # the LSTM's gates, one at a time
+    assert ids[-2:] == ["rnn-vs-lstm", "training"]
+
+
+def test_every_scene_names_a_preset_the_api_serves(client):
+    served = {p["name"]: p for p in client.get("/api/presets").json()["presets"]}
+    for scene in scenes():
+        assert scene["preset"] in served, scene
+    # the last scene trains: its preset is the classroom run of app.core.presets
+    assert served[scenes()[-1]["preset"]]["train"] is not None
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_scene_has_its_words(lang):
+    words = json.loads((STATIC_DIR / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+    for scene in scenes():
+        for part in ("title", "text"):
+            assert words.get(f"lesson.scene.{scene['id']}.{part}", "").strip(), (lang, scene["id"], part)
+
+
+def test_every_scene_points_at_a_chart_of_the_page():
+    template = (STATIC_DIR.parent / "templates" / "index.html").read_text(encoding="utf-8")
+    views = set(re.findall(r'\{"id": "(\w+)"', template)) | {"lesson"}
+    assert {s["view"] for s in scenes()} <= views
+
+
+def test_truncated_bptt_cut_reaches_only_the_last_chunk(client):
+    config = PRESETS["truncated-bptt-cut"]["trace"]
+    k, T = config["truncate"], config["T"]
+    cut = client.post("/api/trace", json=config).json()["cells"]
+    full = client.post("/api/trace", json=config | {"truncate": None}).json()["cells"]
+    for kind in config["cells"]:
+        g_cut = cut[kind]["grad_hidden_norm"]["data"]
+        g_full = full[kind]["grad_hidden_norm"]["data"]
+        assert g_cut[: T - k] == [0.0] * (T - k)  # no gradient crosses the cut before the last chunk
+        assert all(v > 0 for v in g_cut[T - k :])
+        assert g_cut[T - k :] == g_full[T - k :]  # inside the chunk, exactly full BPTT's gradient
+        assert all(v > 0 for v in g_full)
+
+
+@pytest.mark.parametrize("rho", [0.5, 0.9, 1.5, 2.0])
+def test_spectral_radius_bound_is_tight_on_sigma_and_holds(client, rho):
+    config = PRESETS["spectral-radius-bound"]["trace"] | {"spectral_radius": rho}
+    rnn = client.post("/api/trace", json=config).json()["cells"]["rnn"]
+    assert rnn["sigma_max"] == pytest.approx(
+        rho, rel=1e-3
+    )  # orthogonal W_hh: σ_max = ρ, the bound is ρ^(T−t)
+    T = config["T"]
+    assert rnn["jacobian_bound"]["data"][0] == pytest.approx(rho ** (T - 1), rel=1e-2)
+    for norm, bound in zip(rnn["jacobian_norm"]["data"], rnn["jacobian_bound"]["data"], strict=True):
+        assert norm <= bound * (1 + 1e-3)
+
+
+def test_spectral_radius_below_one_vanishes_and_two_explodes(client):
+    def first_over_last(rho):
+        config = PRESETS["spectral-radius-bound"]["trace"] | {"spectral_radius": rho}
+        g = client.post("/api/trace", json=config).json()["cells"]["rnn"]["grad_hidden_norm"]["data"]
+        return g[0] / g[-1]
+
+    assert first_over_last(0.9) < 1e-6  # the lesson's "vanishing" button
+    assert first_over_last(2.0) > 1e2  # and its "exploding" one
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_classroom_word_the_scripts_name_exists(lang):
+    """Keys the lesson's scripts hold as data (row labels, widget words), not only in t("…") calls."""
+    words = json.loads((STATIC_DIR / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+    scripts = [*(STATIC_DIR / "js" / "lesson").glob("*.js"), STATIC_DIR / "js" / "share.js"]
+    named = set()
+    for script in scripts:
+        named |= set(
+            re.findall(r'"((?:lesson|classroom|keys)\.[\w.-]+)"', script.read_text(encoding="utf-8"))
+        )
+    assert len(named) > 40
+    assert sorted(named - set(words)) == []
