@@ -7,14 +7,16 @@ Two clocks: wall time (what a class waits) and this process's CPU time (what the
 disturbed by other processes on a shared machine; it counts every BLAS thread, spinning ones included).
 Each round runs every variant once, the two variants of a group back to back. Speeds are medians over
 rounds; the overhead compares the least CPU time each variant took over the rounds (as timeit does: the
-fastest run is the one least disturbed by everything else on the machine).
+fastest run is the one least disturbed by everything else on the machine). As in core_speed, everything is
+measured with the BLAS threads as configured and, where threadpoolctl can limit them, with one thread.
 """
 
-import os
+import contextlib
 import statistics
 import time
 
 from app.bench import progress
+from app.bench.core_speed import blas_threads, thread_settings
 from app.core.init import KINDS
 from app.core.presets import DEFAULT_PRESET, TRAIN_PRESETS, train_config
 from app.core.train import train
@@ -34,7 +36,34 @@ def _measure(config) -> tuple[float, float]:
 def run(quick: bool) -> dict:
     base = train_config(DEFAULT_PRESET).with_(seconds=None)
     steps = 100 if quick else 300
-    rounds = 3 if quick else 7
+    rounds = 3 if quick else 5
+    settings = thread_settings()
+    by_threads = []
+    for threads in settings:
+        limit = blas_threads(threads) if threads != settings[0] else contextlib.nullcontext()
+        with limit:
+            results = _measure_all(base, steps, rounds, threads)
+        worst = max(r["snapshot_overhead_pct"] for r in results.values())
+        by_threads.append(
+            {
+                "threads": threads,
+                "results": results,
+                "worst_overhead_pct": worst,
+                "overhead_within_target": worst <= TARGET_OVERHEAD_PCT,
+            }
+        )
+    return {
+        "preset": DEFAULT_PRESET,
+        "config": TRAIN_PRESETS[DEFAULT_PRESET]["config"],
+        "steps": steps,
+        "rounds": rounds,
+        "target_overhead_pct": TARGET_OVERHEAD_PCT,
+        "threads": settings,
+        "by_threads": by_threads,
+    }
+
+
+def _measure_all(base, steps: int, rounds: int, threads: int) -> dict:
     groups = {kind: (kind,) for kind in KINDS}
     groups["preset"] = base.kinds
     variants = {
@@ -44,7 +73,7 @@ def run(quick: bool) -> dict:
     }
     times = {key: [] for key in variants}
     for r in range(rounds):
-        progress(f"train_speed: round {r + 1}/{rounds}")
+        progress(f"train_speed: BLAS threads {threads}, round {r + 1}/{rounds}")
         for key, config in variants.items():
             times[key].append(_measure(config))
 
@@ -64,15 +93,4 @@ def run(quick: bool) -> dict:
             ),
             "snapshot_overhead_pct": round(100.0 * (cpu_ratio - 1.0), 1),
         }
-    worst = max(r["snapshot_overhead_pct"] for r in results.values())
-    return {
-        "preset": DEFAULT_PRESET,
-        "config": TRAIN_PRESETS[DEFAULT_PRESET]["config"],
-        "steps": steps,
-        "rounds": rounds,
-        "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS"),
-        "results": results,
-        "target_overhead_pct": TARGET_OVERHEAD_PCT,
-        "worst_overhead_pct": worst,
-        "overhead_within_target": worst <= TARGET_OVERHEAD_PCT,
-    }
+    return results
