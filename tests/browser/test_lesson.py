@@ -242,6 +242,11 @@ def test_arrow_keys_choose_the_step_whose_values_are_shown(page, server_url):
     h_prev_at_T = last[1].split()[-4:]
     h_at_T_minus_1 = before[2].split()[-4:]
     assert h_prev_at_T == h_at_T_minus_1
+    # Switching the language redraws the scene in Korean and keeps the chosen step.
+    page.click("#lang-btn")
+    page.wait_for_function("() => document.querySelector('.lesson-count').textContent.startsWith('장면')")
+    assert page.input_value("#lesson-step") == str(T - 1)
+    assert rows()[2].split()[-4:] == h_at_T_minus_1
 
 
 def test_training_scene_plays_and_pauses_with_the_space_bar(page, server_url, helpers):

@@ -36,7 +36,7 @@ const BOX = { w: 64, h: 44 };
  * {output, hidden, input, same}. `highlight` (optional) is the index in `steps` drawn emphasised.
  */
 export function unrolledDiagram(words, { steps = ["1", "2", "…", "T"], highlight = null } = {}) {
-  const left = 132; // the layer names take the left edge
+  const left = 156; // the layer names take the left edge
   const gap = 118;
   const width = left + gap * (steps.length + 1) - 30;
   const root = svg("svg", {

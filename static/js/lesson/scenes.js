@@ -74,7 +74,8 @@ export const SCENES = [
     widget: "gate",
     gate: "i",
     equations: [
-      String.raw`i_t = \sigma(W_i [h_{t-1}, x_t] + b_i), \quad g_t = \tanh(W_g [h_{t-1}, x_t] + b_g)`,
+      String.raw`i_t = \sigma(W_i [h_{t-1}, x_t] + b_i)`,
+      String.raw`g_t = \tanh(W_g [h_{t-1}, x_t] + b_g)`,
       String.raw`c_t = f_t \odot c_{t-1} + i_t \odot g_t`,
     ],
   },
