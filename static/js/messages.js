@@ -27,7 +27,9 @@ export function errorText(error, table) {
 
 /**
  * A refused or failed request of `endpoint`: under the control it names when there is one (`controls`,
- * `state` map the API's field to it), else in the banner. A busy server (503) is news, not an error.
+ * `state` map the API's field to it), else in the banner. A busy server (503) is news, not an error, and so
+ * is a view that a page saved as a file does not hold (app/export/offline.js): said in the banner, and under
+ * the control whose value took the page away from the views it holds.
  */
 export function showError(error, { endpoint, state, controls }) {
   if (!(error instanceof ApiError)) {
@@ -36,6 +38,12 @@ export function showError(error, { endpoint, state, controls }) {
   }
   if (error.status === 503) {
     showBanner(t("banner.busy"), "info");
+    return;
+  }
+  if (Array.isArray(error.detail) && error.detail[0]?.type === "offline") {
+    const key = error.field && state.keyOf(endpoint, error.field);
+    if (key) controls.showError(key, error.detail[0].message);
+    showBanner(error.message, "info");
     return;
   }
   const text = errorText(error, state.table);
