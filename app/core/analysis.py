@@ -18,7 +18,8 @@ the one-step state Jacobians J_t = ∂s_t/∂s_{t−1} and input Jacobians X_t =
 and the readout's R_t = ∂ŷ_t/∂h_t is W_hy (linear) or (diag(ŷ_t) − ŷ_t ŷ_tᵀ) W_hy (softmax).
 These are the Jacobians of the forward map. Truncated BPTT changes which gradients the backward pass
 computes, not how the state moves, so jacobian_norms and connectivity ignore `trace.truncate`;
-grad_norms and weight_grad_contributions read the gradients the (possibly truncated) pass produced.
+grad_norms and weight_grad_contributions read the gradients the (possibly truncated) pass produced, and
+grad_hidden_bound sums only within a truncation chunk, as that pass does.
 
 Exploding runs: every function runs under np.errstate(all="ignore") and leaves NaN/inf in its result for
 the caller to flag (first_nonfinite). Long products of Jacobians leave the float64 range long before they
@@ -30,6 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from app.core import bptt
 from app.core.init import GATES, sigma_max
 from app.core.spectral import spectral_norms
 
@@ -58,6 +60,70 @@ def grad_norms(trace) -> dict[str, np.ndarray]:
             cell = _norm(trace.grad_cell, axis=(2,))  # (T, B)
             out.update(cell=cell, cell_mean=cell.mean(axis=1))
     return out
+
+
+def nonfinite_steps(trace) -> dict[str, int | None]:
+    """Where each pass first met a non-finite number (0-based steps, None where it met none):
+    "forward", the earliest t whose h_t, c_t, ŷ_t or step loss is not finite; "backward", the latest t whose
+    batch-mean ‖dL/dh_t‖₂ (or ‖dL/dc_t‖₂) is not finite, the first such step of the backward pass, which runs
+    from T down to 1. The backward step is where the plotted gradient curve stops; an overflowing forward
+    pass often breaks only the loss at its last step while the gradient stays finite for many steps back."""
+    arrays = [trace.hidden, trace.cell, trace.outputs, trace.step_loss]
+    forward = [s for a in arrays if a is not None and (s := first_nonfinite(a)) is not None]
+    backward = None
+    if trace.grad_hidden is not None:
+        norms = grad_norms(trace)
+        curves = [norms["hidden_mean"]] + ([norms["cell_mean"]] if "cell_mean" in norms else [])
+        bad = np.flatnonzero(~np.all(np.isfinite(np.stack(curves)), axis=0))
+        backward = int(bad[-1]) if bad.size else None
+    return {"forward": min(forward) if forward else None, "backward": backward}
+
+
+def readout_grad_hidden(model, trace) -> np.ndarray:
+    """d_t = ∂ℓ_t/∂h_t (T, B, H) for the RNN: the readout's direct gradient at step t, the part of dL/dh_t
+    that does not come through h_{t+1} (zero at steps without loss). From the recorded total δh_t and the
+    recurrence of app/core/rnn.py:
+        d_t = δh_t − W_hhᵀ (δh_{t+1} ⊙ φ'_{t+1}),   nothing subtracted where bptt.cut(t + 1, truncate)
+    with φ' exactly as the backward pass computed it (1 − h², or [h > 0], which is 0 at a NaN state).
+    Exact up to rounding of the size of ε·‖W_hhᵀ δa_{t+1}‖, which the sum in grad_hidden_bound dominates."""
+    if model.kind != "rnn":
+        raise ValueError("the direct gradient is recovered through the RNN's recurrence only")
+    if trace.grad_hidden is None:
+        raise ValueError("the trace has no gradients: run the model with backward=True")
+    h = np.asarray(trace.hidden, dtype=np.float64)  # (T, B, H)
+    dh = np.asarray(trace.grad_hidden, dtype=np.float64)
+    W_hh = np.asarray(model.params["W_hh"], dtype=np.float64)
+    with np.errstate(all="ignore"):
+        slope = (h > 0).astype(np.float64) if model.activation == "relu" else 1 - h * h
+        carry = (dh[1:] * slope[1:]) @ W_hh  # (T−1, B, H): W_hhᵀ δa_{t+1}, rows as in rnn.backward
+        cut = np.array([bptt.cut(t, trace.truncate) for t in range(1, len(h))], dtype=bool)
+        carry[cut] = 0.0
+        direct = dh.copy()
+        direct[:-1] -= carry
+    return direct
+
+
+def grad_hidden_bound(model, trace) -> dict[str, np.ndarray] | None:
+    """An upper bound on ‖dL/dh_t‖₂ for the RNN, for any loss_on and truncation; None for the gated cells.
+    "hidden" (T, B) per example and "hidden_mean" (T,) its batch mean, which bounds grad_norms' batch mean
+    of ‖dL/dh_t‖₂ step by step:
+        ‖dL/dh_t‖ ≤ Σ_{s ≥ t, s in t's truncation chunk} ‖d_s‖ (γ σ_max(W_hh))^(s−t)
+    with d_s the readout's direct gradient (readout_grad_hidden) and γ = 1 ≥ |φ'| for tanh and relu: each
+    step back adds d_t and multiplies the rest by diag(φ'_{t+1}) W_hhᵀ, whose norm is at most γ σ_max
+    (Pascanu et al. 2013). With loss at the last step only it is jacobian_norms' bound times ‖dL/dh_T‖.
+    Summed from the end (b_t = ‖d_t‖ + γσ b_{t+1}), so it overflows only where its value does."""
+    if model.kind != "rnn":
+        return None
+    direct = _norm(readout_grad_hidden(model, trace), axis=(2,))  # (T, B)
+    W_hh = model.params["W_hh"]
+    rate = 1.0 * (sigma_max(W_hh) if np.isfinite(W_hh).all() else np.nan)  # γ σ_max(W_hh), γ = 1
+    bound = np.empty_like(direct)
+    with np.errstate(all="ignore"):
+        bound[-1] = direct[-1]
+        for t in range(len(direct) - 2, -1, -1):
+            reaches = not bptt.cut(t + 1, trace.truncate)  # the gradient of step t + 1 flows back into t
+            bound[t] = direct[t] + rate * bound[t + 1] if reaches else direct[t]
+        return {"hidden": bound, "hidden_mean": bound.mean(axis=1)}
 
 
 def weight_grad_terms(model, trace) -> dict[str, np.ndarray]:

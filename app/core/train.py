@@ -26,11 +26,14 @@ Snapshot (plain Python and NumPy values; arrays (T,) are over time steps, 0-base
         grad_norm         global norm of the gradient before clipping; clipped: whether clipping fires on it
         clip_events       updates so far whose gradient was clipped; skipped: updates skipped as non-finite
         grad_hidden_norm  (T,) batch mean of ‖dL/dh_t‖₂; grad_cell_norm (T,) the same for c_t (LSTM, else None)
+        grad_hidden_bound (T,) the RNN's bound on grad_hidden_norm (analysis.grad_hidden_bound), else None
         weight_grad       {name: (T,)} ‖step t's term of the recurrent weight gradient‖_F
         gate_means        {gate: (T,)} mean over batch and units (LSTM f, i, g, o; GRU z, r, n; RNN none)
         gate_unit_means   {gate: (H,)} mean over steps and batch: per unit, which shows the few LSTM units
                           whose forget gate opens to ~1 to carry a value while the overall mean hardly moves
-        finite, first_nonfinite_step   of the trace shown
+        finite, first_nonfinite_step   of the trace shown; first_nonfinite_forward, first_nonfinite_backward
+                          where its forward and its backward pass first met a non-finite number
+                          (analysis.nonfinite_steps)
         elapsed           seconds spent computing this kind
     }}
 """
@@ -175,6 +178,7 @@ def train(config: TrainConfig, should_stop: Callable[[], bool] | None = None) ->
             **_gradient_picture(learner.model, trace),
             "finite": bool(trace.finite),
             "first_nonfinite_step": trace.first_nonfinite_step,
+            **{f"first_nonfinite_{side}": step for side, step in analysis.nonfinite_steps(trace).items()},
         }
         learner.losses = []
         if config.stop_when_solved and solved:
@@ -233,10 +237,13 @@ def _update(learner: _Learner) -> None:
 
 
 def _gradient_picture(model, trace) -> dict:
-    """The per-step curves of one training trace: ‖dL/dh_t‖, ‖dL/dc_t‖, weight-gradient terms, gate means."""
+    """The per-step curves of one training trace: ‖dL/dh_t‖ (and the RNN's bound on it), ‖dL/dc_t‖,
+    weight-gradient terms, gate means."""
     norms = analysis.grad_norms(trace)
+    bound = analysis.grad_hidden_bound(model, trace)
     return {
         "grad_hidden_norm": norms["hidden_mean"],
+        "grad_hidden_bound": None if bound is None else bound["hidden_mean"],
         "grad_cell_norm": norms.get("cell_mean"),
         "weight_grad": analysis.weight_grad_contributions(model, trace),
         "gate_means": {name: gate.mean(axis=(1, 2)) for name, gate in trace.gates.items()},

@@ -162,6 +162,8 @@ def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
     ex = config.example
     units = shown_units(model.hidden_size, config.max_units)
     norms = analysis.grad_norms(trace)
+    bound = analysis.grad_hidden_bound(model, trace)
+    passes = analysis.nonfinite_steps(trace)
     jac = analysis.jacobian_norms(model, trace, example=ex)
     steps = shown_steps(len(trace.step_loss))
     conn = analysis.connectivity(model, trace, example=ex)[np.ix_(steps, steps)]
@@ -182,6 +184,8 @@ def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
         "finite": bool(trace.finite),
         "overflow": not trace.finite,
         "first_nonfinite_step": trace.first_nonfinite_step,
+        "first_nonfinite_forward": passes["forward"],
+        "first_nonfinite_backward": passes["backward"],
         "recurrent": blocks,
         "spectral_radius": blocks["W_hh"]["spectral_radius"] if kind == "rnn" else None,
         "sigma_max": blocks["W_hh"]["sigma_max"] if kind == "rnn" else None,
@@ -220,6 +224,18 @@ def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
         "grad_hidden_norm_example": _flagged(
             array(norms["hidden"][:, ex], "‖dL/dh_t‖₂ of the example", ("t",))
         ),
+        "grad_hidden_bound": (
+            _flagged(
+                array(
+                    bound["hidden_mean"],
+                    "bound on the batch mean of ‖dL/dh_t‖₂: batch mean of Σ_{s ≥ t in t's truncation chunk} "
+                    "‖∂ℓ_s/∂h_s‖₂ (γ·σ_max(W_hh))^(s−t), γ = 1",
+                    ("t",),
+                )
+            )
+            if bound is not None
+            else None
+        ),
         "grad_cell": _heat(trace.grad_cell, ex, units, "dL/dc_t of the example") if lstm else None,
         "grad_cell_norm": _flagged(array(norms["cell_mean"], "batch mean of ‖dL/dc_t‖₂", ("t",)))
         if lstm
@@ -255,7 +271,7 @@ def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
     flagged = [
         v
         for key, v in cell.items()
-        if isinstance(v, dict) and v.get("overflow") and key not in ("jacobian_bound",)
+        if isinstance(v, dict) and v.get("overflow") and key not in ("jacobian_bound", "grad_hidden_bound")
     ] + [
         v
         for group in ("gates", "gate_means", "weight_grad")
@@ -295,6 +311,12 @@ def trace_payload(config: TraceConfig) -> dict:
     cells = {kind: cell_payload(prep, kind, prep.run(kind)) for kind in config.cells}
     bad = [c["first_nonfinite_step"] for c in cells.values() if c["overflow"]]
     steps = [s for s in bad if s is not None]
+    forward = [
+        c["first_nonfinite_forward"] for c in cells.values() if c["first_nonfinite_forward"] is not None
+    ]
+    backward = [
+        c["first_nonfinite_backward"] for c in cells.values() if c["first_nonfinite_backward"] is not None
+    ]
     resolved = config.canonical() | {"output": prep.output, "loss": prep.loss, "loss_on": prep.loss_on}
     return {
         "config": resolved,
@@ -302,6 +324,8 @@ def trace_payload(config: TraceConfig) -> dict:
         "task": task_payload(prep),
         "overflow": bool(bad),
         "first_nonfinite_step": min(steps) if steps else None,
+        "first_nonfinite_forward": min(forward) if forward else None,
+        "first_nonfinite_backward": max(backward) if backward else None,
         "example": example_payload(prep),
         "cells": cells,
     }

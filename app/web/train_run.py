@@ -133,12 +133,19 @@ def cell_snapshot(entry: dict) -> dict:
         "skipped": int(entry["skipped"]),
         "finite": bool(entry["finite"]),
         "first_nonfinite_step": entry["first_nonfinite_step"],
+        "first_nonfinite_forward": entry["first_nonfinite_forward"],
+        "first_nonfinite_backward": entry["first_nonfinite_backward"],
         "elapsed": number(entry["elapsed"]),
         "grad_hidden_norm": _curve(
             entry["grad_hidden_norm"], "batch mean of ‖dL/dh_t‖₂ on the next training batch"
         ),
         "grad_cell_norm": _curve(
             entry.get("grad_cell_norm"), "batch mean of ‖dL/dc_t‖₂ on the next training batch"
+        ),
+        # a bound may overflow where the gradient does not; like the trace's, it never sets the cell's overflow
+        "grad_hidden_bound": _curve(
+            entry.get("grad_hidden_bound"),
+            "RNN: bound on the batch mean of ‖dL/dh_t‖₂ on the next training batch (as in the trace)",
         ),
         "weight_grad": {
             name: _curve(v, f"‖step t's term of dL/d{name} (h_(t−1) columns)‖_F")

@@ -52,11 +52,10 @@ function chartContext() {
 function viewData() {
   const shown = run.visible();
   const last = shown[shown.length - 1];
-  const lossOn = page.trace?.config?.loss_on;
   return {
     trace: page.trace,
     run: { snapshots: shown, task: run.info?.task ?? page.trace?.task },
-    flowSource: last ? { ...last, lossOn } : page.trace && { ...page.trace, lossOn, compare: page.compare },
+    flowSource: last ?? (page.trace && { ...page.trace, compare: page.compare }),
   };
 }
 

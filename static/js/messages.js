@@ -51,10 +51,21 @@ export function showError(error, { endpoint, state, controls }) {
   if (!(key && controls.showError(key, text))) showBanner(t("banner.rejected", { message: text }));
 }
 
-/** "gradients exploded at step t" for every cell whose numbers overflowed ("" when none did). */
+/**
+ * For every cell whose numbers overflowed ("" when none did): "gradients exploded at step t" at the step where
+ * its backward pass, running from T down to 1, first met a non-finite gradient (where the headline's curve
+ * stops), or, when only the forward pass overflowed, "the forward pass overflowed at step t".
+ */
 export function overflowText(cells) {
   return Object.entries(cells)
     .filter(([, cell]) => cell.overflow)
-    .map(([kind, cell]) => t("banner.overflow", { cell: t(`cell.${kind}`), step: (cell.first_nonfinite_step ?? 0) + 1 }))
+    .map(([kind, cell]) => {
+      const name = t(`cell.${kind}`);
+      if (cell.first_nonfinite_backward == null && cell.first_nonfinite_forward != null) {
+        return t("banner.overflow_forward", { cell: name, step: cell.first_nonfinite_forward + 1 });
+      }
+      const step = (cell.first_nonfinite_backward ?? cell.first_nonfinite_step ?? 0) + 1;
+      return t("banner.overflow", { cell: name, step });
+    })
     .join(" ");
 }

@@ -73,9 +73,34 @@ def test_headline_rnn_and_lstm_values_equal_the_api_for_the_same_url(page, serve
             series(page, "flow", cell, "grad_hidden_norm") == trace["cells"][cell]["grad_hidden_norm"]["data"]
         )
     assert series(page, "flow", "lstm", "grad_cell_norm") == trace["cells"]["lstm"]["grad_cell_norm"]["data"]
+    assert (
+        series(page, "flow", "rnn", "grad_hidden_bound") == trace["cells"]["rnn"]["grad_hidden_bound"]["data"]
+    )
+    assert not [
+        t for t in chart_traces(page, "flow") if t["meta"] == {"cell": "lstm", "field": "grad_hidden_bound"}
+    ]
     # The readout shows W_hh's spectral radius and largest singular value from the same response.
     readout = page.text_content("#readout-flow")
     assert "ρ = 1" in readout and f"{trace['cells']['rnn']['sigma_max']:.3g}"[:3] in readout
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cells=rnn&cells=lstm&task=sine&T=40&H=16&seed=3&spectral_radius=1.2",  # loss on every step
+        "cells=rnn&cells=lstm&task=sine&T=40&H=16&seed=3&spectral_radius=1.2&truncate=15&activation=relu",
+    ],
+    ids=["loss-on-all", "truncated-relu"],
+)
+def test_headline_draws_the_rnn_bound_for_every_loss_on(page, server_url, helpers, query):
+    open_page(page, server_url, helpers, query)
+    trace = api_trace(server_url, query)
+    assert trace["config"]["loss_on"] == "all"
+    bound = series(page, "flow", "rnn", "grad_hidden_bound")
+    assert bound == trace["cells"]["rnn"]["grad_hidden_bound"]["data"]
+    grad = series(page, "flow", "rnn", "grad_hidden_norm")
+    assert all(b >= g for b, g in zip(bound, grad, strict=True))
+    helpers.screenshot(page, f"bound-{'truncated' if 'truncate' in query else 'all'}")
 
 
 def test_spectral_radius_slider_changes_the_rnn_curve_only(page, server_url, helpers):
@@ -115,6 +140,10 @@ def test_train_streams_snapshots_the_loss_chart_grows_and_pause_stops_it(page, s
     assert page.evaluate(curve_length) == paused  # …but the charts stay where they were paused
     # The headline follows the run, and the gradient-over-training heatmap has one row per snapshot shown.
     assert "training" in page.text_content("#chart-flow .gtitle")
+    # and so does the RNN's bound, from the snapshot shown (W_hh moves as it learns)
+    drawn = {t["meta"]["field"]: t["y"] for t in chart_traces(page, "flow") if t["meta"]["cell"] == "rnn"}
+    assert len(drawn["grad_hidden_bound"]) == 30
+    assert all(b >= g for b, g in zip(drawn["grad_hidden_bound"], drawn["grad_hidden_norm"], strict=True))
     page.wait_for_function(
         "(n) => (document.getElementById('chart-training').data || [])[0]?.z?.length === n", arg=paused
     )
@@ -176,15 +205,30 @@ def test_an_exploding_configuration_shows_the_banner_not_a_blank_chart(page, ser
     query = "cells=rnn&cells=lstm&T=200&H=32&spectral_radius=20&activation=relu"
     open_page(page, server_url, helpers, query)
     trace = api_trace(server_url, query)
-    assert trace["cells"]["rnn"]["overflow"]
-    step = trace["cells"]["rnn"]["first_nonfinite_step"] + 1
+    rnn = trace["cells"]["rnn"]
+    assert rnn["overflow"] and rnn["first_nonfinite_forward"] == 199  # the loss at the last step overflows…
+    step = rnn["first_nonfinite_backward"] + 1  # …and, going back, the gradient becomes infinite here
+    assert step < 150
     page.wait_for_selector("#banner:not([hidden])")
-    assert f"gradients exploded at step {step}" in page.text_content("#banner-text")
+    assert f"gradients exploded at step {step}:" in page.text_content("#banner-text")
     rnn = series(page, "flow", "rnn", "grad_hidden_norm")
     assert rnn == trace["cells"]["rnn"]["grad_hidden_norm"]["data"]
     assert any(v is not None for v in rnn)  # the finite part is drawn
     assert "RNN overflow" in page.text_content("#chart-flow")  # and where it stopped is marked
     helpers.screenshot(page, "exploding")
+
+
+def test_a_forward_only_overflow_says_so_in_the_banner(page, server_url, helpers):
+    # Truncated every 5 steps, the gradient never travels far enough back to explode; the loss still overflows
+    query = "cells=rnn&cells=lstm&T=200&H=32&spectral_radius=20&activation=relu&truncate=5"
+    open_page(page, server_url, helpers, query)
+    rnn = api_trace(server_url, query)["cells"]["rnn"]
+    assert rnn["overflow"] and rnn["first_nonfinite_backward"] is None
+    page.wait_for_selector("#banner:not([hidden])")
+    text = page.text_content("#banner-text")
+    assert f"RNN: the forward pass overflowed at step {rnn['first_nonfinite_forward'] + 1} " in text
+    assert "gradients exploded" not in text
+    assert series(page, "flow", "rnn", "grad_hidden_norm") == rnn["grad_hidden_norm"]["data"]
 
 
 def test_gradients_verified_badge_shows_the_worst_relative_error(page, server_url, helpers):

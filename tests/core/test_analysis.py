@@ -1,10 +1,12 @@
 """Tests for app/core/analysis.py: every analysis against finite differences of the forward pass, and the
 closed-form cases of the lecture (W_hh = 0, the constant error carousel, the Pascanu bound)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from app.core import analysis, build_model, gru, lstm, rnn
+from app.core import analysis, build_model, gru, lstm, readout, rnn
 
 T, B, D, H, K = 6, 3, 3, 4, 2
 EPS = 1e-6
@@ -280,6 +282,92 @@ def test_grad_norms_need_a_backward_pass():
         analysis.grad_norms(trace)
     with pytest.raises(ValueError, match="backward=True"):
         analysis.weight_grad_contributions(model, trace)
+
+
+# ---- the bound on ‖dL/dh_t‖ ----
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize(("loss_on", "truncate"), [("all", None), ("last", None), ("all", 2), ("last", 4)])
+@pytest.mark.parametrize("output", ["linear", "softmax"])
+def test_readout_grad_hidden_is_the_readouts_direct_gradient(activation, loss_on, truncate, output):
+    model, x, y = make("rnn", T=12, output=output, activation=activation, spectral_radius=1.5)
+    trace = model.run(x, y, loss="mse", loss_on=loss_on, truncate=truncate)
+    head = readout.forward(model.params, trace.hidden, output)
+    _, dh = readout.backward(model.params, head, readout.loss(head, y, "mse", loss_on)[2])
+    direct = analysis.readout_grad_hidden(model, trace)
+    np.testing.assert_allclose(direct, dh, rtol=0, atol=1e-12 * np.abs(trace.grad_hidden).max())
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize(("loss_on", "truncate"), [("all", None), ("last", None), ("all", 3), ("last", 7)])
+def test_grad_hidden_bound_holds_per_example_and_for_the_batch_mean(activation, loss_on, truncate):
+    for seed in range(12):
+        radius = np.random.default_rng(seed).uniform(0.3, 3.0)
+        model, x, y = make("rnn", T=20, seed=seed, activation=activation, spectral_radius=radius)
+        trace = model.run(x, y, loss_on=loss_on, truncate=truncate)
+        bound, norms = analysis.grad_hidden_bound(model, trace), analysis.grad_norms(trace)
+        assert bound["hidden"].shape == (20, B) and bound["hidden_mean"].shape == (20,)
+        assert np.all(bound["hidden"] >= norms["hidden"] * (1 - 1e-12))
+        assert np.all(bound["hidden_mean"] >= norms["hidden_mean"] * (1 - 1e-12))
+        np.testing.assert_allclose(bound["hidden_mean"], bound["hidden"].mean(axis=1), rtol=1e-15)
+        assert bound["hidden"][-1] == pytest.approx(norms["hidden"][-1], rel=1e-12)  # nothing after T
+
+
+def test_grad_hidden_bound_loss_on_last_is_the_jacobian_bound_through_the_last_step():
+    model, x, y = make("rnn", T=15, spectral_radius=1.3)
+    trace = model.run(x, y, loss_on="last")
+    last = analysis.grad_norms(trace)["hidden_mean"][-1]
+    jacobian_bound = analysis.jacobian_norms(model, trace)["bound"]
+    np.testing.assert_allclose(
+        analysis.grad_hidden_bound(model, trace)["hidden_mean"], jacobian_bound * last, rtol=1e-9
+    )
+
+
+def test_grad_hidden_bound_stays_inside_the_truncation_chunk():
+    """Chunks [0, 4), [4, 8), [8, 10) and the loss at the last step: only the last chunk has a bound."""
+    model, x, y = make("rnn", T=10, spectral_radius=2.0)
+    trace = model.run(x, y, loss_on="last", truncate=4)
+    bound = analysis.grad_hidden_bound(model, trace)["hidden"]
+    assert np.all(bound[:8] == 0.0)
+    sigma = np.linalg.svd(model.params["W_hh"], compute_uv=False)[0]
+    np.testing.assert_allclose(bound[8], sigma * bound[9], rtol=1e-9)
+
+
+def test_grad_hidden_bound_is_exact_for_one_positive_relu_unit():
+    """H = 1, ReLU in its linear regime, W_hh = 0.9 and every direct gradient positive (ŷ_t > y_t at every
+    step): dL/dh_t = Σ_s d_s 0.9^(s−t), the bound term for term."""
+    model, x, y = make("rnn", T=30, sizes=(1, 1, 1), activation="relu")
+    p = model.params
+    p["W_hh"][:], p["W_xh"][:], p["b_h"][:], p["W_hy"][:], p["b_y"][:] = 0.9, 0.5, 0.1, 1.0, 0.0
+    trace = model.run(np.abs(x), np.full_like(y, -5.0), loss_on="all")
+    assert np.all(trace.hidden > 0)
+    bound = analysis.grad_hidden_bound(model, trace)
+    np.testing.assert_allclose(bound["hidden"], analysis.grad_norms(trace)["hidden"], rtol=1e-12)
+
+
+def test_grad_hidden_bound_is_none_for_gated_cells():
+    for kind in ("lstm", "gru"):
+        model, x, y = make(kind)
+        trace = model.run(x, y)
+        assert analysis.grad_hidden_bound(model, trace) is None
+        with pytest.raises(ValueError, match="RNN"):
+            analysis.readout_grad_hidden(model, trace)
+
+
+def test_nonfinite_steps_forward_earliest_backward_latest():
+    model, x, y = make("lstm", T=10)
+    trace = model.run(x, y)
+    assert analysis.nonfinite_steps(trace) == {"forward": None, "backward": None}
+    hidden, grad_hidden, grad_cell = trace.hidden.copy(), trace.grad_hidden.copy(), trace.grad_cell.copy()
+    hidden[[5, 8], 1, 0] = np.nan
+    grad_hidden[3, 0, 2] = np.inf
+    grad_cell[7, 2, 1] = np.nan  # the backward pass meets ‖dL/dc_t‖ first here
+    broken = replace(trace, hidden=hidden, grad_hidden=grad_hidden, grad_cell=grad_cell)
+    assert analysis.nonfinite_steps(broken) == {"forward": 5, "backward": 7}
+    step_loss = trace.step_loss.copy()
+    step_loss[9] = np.inf  # an overflowing loss at the last step is a forward overflow
+    assert analysis.nonfinite_steps(replace(trace, step_loss=step_loss)) == {"forward": 9, "backward": None}
 
 
 # ---- connectivity ‖∂ŷ_t/∂x_s‖_F ----

@@ -58,10 +58,15 @@ def test_snapshot_entry_fields_and_shapes():
         assert 0.0 <= cell["test_accuracy"] <= 1.0
         assert cell["grad_hidden_norm"].shape == (T,)
         assert cell["finite"] is True and cell["first_nonfinite_step"] is None
+        assert cell["first_nonfinite_forward"] is None and cell["first_nonfinite_backward"] is None
         assert all(v.shape == (T,) for v in cell["weight_grad"].values())
         assert all(v.shape == (T,) for v in cell["gate_means"].values())
     rnn, lstm, gru = (last["cells"][k] for k in ("rnn", "lstm", "gru"))
     assert list(rnn["weight_grad"]) == ["W_hh"] and rnn["gate_means"] == {} and rnn["grad_cell_norm"] is None
+    assert rnn["grad_hidden_bound"].shape == (T,) and np.all(
+        rnn["grad_hidden_bound"] >= rnn["grad_hidden_norm"]
+    )
+    assert lstm["grad_hidden_bound"] is None and gru["grad_hidden_bound"] is None
     assert list(lstm["gate_means"]) == ["f", "i", "g", "o"] and lstm["grad_cell_norm"].shape == (T,)
     assert list(gru["gate_means"]) == ["z", "r", "n"]
     assert np.all((lstm["gate_means"]["f"] > 0) & (lstm["gate_means"]["f"] < 1))
@@ -165,6 +170,7 @@ def test_exploding_updates_are_skipped_and_counted():
     snaps = list(train(config))
     cell = snaps[-1]["cells"]["rnn"]
     assert cell["finite"] is False and cell["first_nonfinite_step"] is not None
+    assert cell["first_nonfinite_forward"] == cell["first_nonfinite_step"]  # the forward pass overflows first
     assert cell["skipped"] == 3 and cell["step"] == 3
     # Nothing was applied, so the test loss never moved.
     assert len({s["cells"]["rnn"]["test_loss"] for s in snaps}) == 1

@@ -120,6 +120,9 @@ def test_numbers_equal_the_cores(payload):
             assert cell["spectral_radius"] == pytest.approx(spectral_radius(W), rel=6e-4)
             assert cell["sigma_max"] == pytest.approx(sigma_max(W), rel=6e-4)
             close(cell["jacobian_bound"]["data"], jac["bound"])
+            close(cell["grad_hidden_bound"]["data"], analysis.grad_hidden_bound(model, trace)["hidden_mean"])
+        else:
+            assert cell["grad_hidden_bound"] is None
 
 
 def test_get_with_query_parameters_equals_post(client, payload):
@@ -167,6 +170,58 @@ def test_overflow_is_valid_json_with_nulls_and_the_first_step(client):
     assert None in rnn["step_loss"]["data"] and rnn["step_loss"]["overflow"] is True
     assert None in rnn["grad_hidden_norm"]["data"]
     assert body["cells"]["lstm"]["overflow"] is False  # the LSTM's gates keep it bounded
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_overflow_forward_and_backward_steps_are_the_cores(client, activation):
+    """Spectral radius 10, T = 200: ReLU overflows the loss at the end of the forward pass, and its backward
+    pass meets an infinite gradient long before reaching step 1; tanh saturates and stays finite. Each step
+    is checked against the core's arrays for the same configuration."""
+    config = {"cells": ["rnn", "lstm"], "task": "sine", "T": 200, "H": 16, "seed": 0}
+    config |= {"activation": activation, "spectral_radius": 10}
+    body = strict_loads(client.post("/api/trace", json=config).content)
+    task = TASKS["sine"]
+    x, y = task.sample(np.random.default_rng(np.random.SeedSequence(0).spawn(2)[0]), 8, T=200)
+    for kind in ("rnn", "lstm"):
+        model = build_model(kind, 1, 16, 1, seed=0, activation=activation, spectral_radius=10)
+        trace = model.run(x, y, loss="mse", loss_on=task.loss_on)
+        bad = [
+            analysis.first_nonfinite(a)
+            for a in (trace.hidden, trace.cell, trace.outputs, trace.step_loss)
+            if a is not None and analysis.first_nonfinite(a) is not None
+        ]
+        forward = min(bad) if bad else None
+        norms = analysis.grad_norms(trace)
+        curves = [norms["hidden_mean"]] + ([norms["cell_mean"]] if kind == "lstm" else [])
+        broken = np.flatnonzero(~np.isfinite(np.stack(curves)).all(axis=0))
+        backward = int(broken.max()) if broken.size else None
+        cell = body["cells"][kind]
+        assert cell["first_nonfinite_forward"] == forward and cell["first_nonfinite_backward"] == backward
+        if backward is not None:  # the plotted curve is null from there back to step 1, finite after it
+            grad = cell["grad_hidden_norm"]["data"]
+            assert grad[backward] is None and all(v is not None for v in grad[backward + 1 :])
+    rnn = body["cells"]["rnn"]
+    if activation == "relu":
+        assert rnn["first_nonfinite_forward"] > rnn["first_nonfinite_backward"] + 100
+        assert rnn["first_nonfinite_step"] == rnn["first_nonfinite_forward"]  # unchanged: the forward step
+        assert body["first_nonfinite_backward"] == rnn["first_nonfinite_backward"]
+        assert body["first_nonfinite_forward"] == rnn["first_nonfinite_forward"]
+    else:
+        assert rnn["overflow"] is False and rnn["first_nonfinite_forward"] is None
+        assert rnn["first_nonfinite_backward"] is None and body["first_nonfinite_backward"] is None
+    assert body["cells"]["lstm"]["first_nonfinite_backward"] is None
+
+
+def test_grad_hidden_bound_bounds_the_headline_curve_for_every_loss_on(client):
+    for loss_on, truncate in (("all", None), ("last", None), ("all", 7), ("last", 7)):
+        for activation in ("tanh", "relu"):
+            config = {"cells": ["rnn"], "task": "sine", "T": 30, "H": 8, "loss_on": loss_on}
+            config |= {"truncate": truncate, "activation": activation, "spectral_radius": 1.5}
+            rnn = client.post("/api/trace", json=config).json()["cells"]["rnn"]
+            bound, grad = rnn["grad_hidden_bound"]["data"], rnn["grad_hidden_norm"]["data"]
+            assert rnn["grad_hidden_bound"]["shape"] == [30] and rnn["grad_hidden_bound"]["axes"] == ["t"]
+            assert all(b >= g for b, g in zip(bound, grad, strict=True))  # 4-digit rounding keeps the order
+            assert bound[-1] == grad[-1]
 
 
 def test_large_h_and_t_are_summarised(client):

@@ -73,6 +73,16 @@ def test_snapshot_numbers_equal_the_cores(stream):
             rtol=6e-4,
         )
         assert mine["cells"]["rnn"]["grad_cell_norm"] is None
+        # the RNN's bound on ‖dL/dh_t‖ moves with W_hh as it learns, so the headline animates it
+        np.testing.assert_allclose(
+            mine["cells"]["rnn"]["grad_hidden_bound"]["data"],
+            theirs["cells"]["rnn"]["grad_hidden_bound"],
+            rtol=6e-4,
+        )
+        assert mine["cells"]["lstm"]["grad_hidden_bound"] is None
+        for kind in ("rnn", "lstm"):
+            assert mine["cells"][kind]["first_nonfinite_forward"] is None
+            assert mine["cells"][kind]["first_nonfinite_backward"] is None
 
 
 def test_whole_run_equals_the_stream_and_is_cached(client, stream):

@@ -1,26 +1,14 @@
 // View 1, the headline: ‖dL/dh_t‖ against t on a log scale, one line per cell, the LSTM's ‖dL/dc_t‖ dotted,
-// and the RNN's theoretical bound. Drawn from a trace, or from a training snapshot while training runs (then
-// it animates as the cells learn). A preset that compares two settings (forget bias 0 against 1) adds the
+// and the RNN's theoretical bound on ‖dL/dh_t‖ (the API's grad_hidden_bound, for any loss_on and truncation).
+// Drawn from a trace, or from a training snapshot while training runs (then it animates as the cells learn,
+// bound included). A preset that compares two settings (forget bias 0 against 1) adds the
 // other setting's curves, long-dashed and named by the preset's label.
 
 import { baseLayout, emptyFigure, kindName, logAxis, stepLine, stepMarker, values } from "./common.js";
 
 /**
- * The bound (γ·σ_max(W_hh))^(T−t) on ‖∂h_T/∂h_t‖, drawn through the last step's gradient:
- * ‖dL/dh_t‖ ≤ ‖∂h_T/∂h_t‖·‖dL/dh_T‖ for every example, so the batch means obey it too. That holds when only the
- * last step carries loss; with loss on every step the bound is on the Jacobian chart only.
- */
-function boundThroughLastStep(cell, lossOn) {
-  const bound = values(cell.jacobian_bound);
-  const grad = values(cell.grad_hidden_norm);
-  if (!bound || !grad || lossOn !== "last") return null;
-  const last = grad[grad.length - 1];
-  return last === null ? null : bound.map((b) => (b === null ? null : b * last));
-}
-
-/**
- * `source` is a trace (with config, cells) or a training snapshot (with step, cells), plus `lossOn` and
- * `compare`: [{label, cells}] from the preset's other settings (empty while training).
+ * `source` is a trace (with config, cells) or a training snapshot (with step, cells), plus `compare`:
+ * [{label, cells}] from the preset's other settings (empty while training).
  */
 export function gradientFlow(source, ctx) {
   const title = source?.step !== undefined ? ctx.t("chart.flow.title_training", { step: source.step }) : ctx.t("chart.flow.title");
@@ -39,15 +27,18 @@ export function gradientFlow(source, ctx) {
       const cname = ctx.t("chart.flow.trace_c", { cell: cellName });
       data.push(stepLine(ctx, { kind, field: "grad_cell_norm", name: cname, y: gradCell, width: 2, dash: "dot" }));
     }
-    const bound = boundThroughLastStep(cell, source.lossOn);
+    const bound = values(cell.grad_hidden_bound);
     if (bound) {
       const bname = ctx.t("chart.flow.trace_bound", { cell: cellName });
-      data.push(stepLine(ctx, { kind, field: "jacobian_bound", name: bname, y: bound, width: 1.5, dash: "dash", opacity: 0.7 }));
+      data.push(stepLine(ctx, { kind, field: "grad_hidden_bound", name: bname, y: bound, width: 1.5, dash: "dash", opacity: 0.7 }));
     }
-    if (cell.overflow && cell.first_nonfinite_step !== null) {
-      const step = cell.first_nonfinite_step + 1;
-      markers.push(stepMarker(step, ctx.t("chart.overflow_marker", { cell: cellName })));
-      if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: cellName, step }));
+    // marked where the gradient curve stops (the backward pass's first non-finite step), else where the
+    // forward pass overflowed
+    const broken = cell.first_nonfinite_backward ?? cell.first_nonfinite_forward ?? cell.first_nonfinite_step;
+    if (cell.overflow && broken !== null && broken !== undefined) {
+      markers.push(stepMarker(broken + 1, ctx.t("chart.overflow_marker", { cell: cellName })));
+      const forward = (cell.first_nonfinite_forward ?? cell.first_nonfinite_step ?? broken) + 1;
+      if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: cellName, step: forward }));
     }
   }
   for (const { label, cells } of source.compare || []) {
@@ -64,7 +55,7 @@ export function gradientFlow(source, ctx) {
     y: ctx.t("chart.flow.y"),
     // fitted to the gradients, a decade to spare: a loose bound (σ_max well above the spectral radius)
     // runs out of the top instead of flattening every curve
-    yaxis: logAxis(data.filter((d) => d.meta.field !== "jacobian_bound"), 1),
+    yaxis: logAxis(data.filter((d) => d.meta.field !== "grad_hidden_bound"), 1),
     hovermode: "closest",
   });
   layout.shapes = markers.map((m) => m.shape);
