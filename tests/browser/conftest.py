@@ -1,14 +1,13 @@
 """A real uvicorn server and a real Chromium for the page's tests.
 
-The server runs in a subprocess on a free port of 127.0.0.1 (app.bench.api_latency.serve) and the browser is
-the system's Chromium ($GRADFLOW_CHROMIUM, else the usual install places: app/bench/browser.py); the page's
-benchmark uses both too. With no browser the tests skip on a laptop and fail when CI is "true", so CI cannot pass without them.
+The server runs in a subprocess on a free port of 127.0.0.1 (app.bench.api_latency.serve); the browser is the
+session's Chromium from tests/conftest.py ($GRADFLOW_CHROMIUM, else the usual install places:
+app/bench/browser.py). The page's benchmark uses both too.
 
 Every page the tests open is guarded: a request for anything but the test server is aborted and recorded, and
 console errors and uncaught exceptions are collected; either fails the test when the page is closed.
 """
 
-import os
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -16,37 +15,16 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.bench.api_latency import serve
-from app.bench.browser import launch_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 VIEWPORTS = {"desktop": (1280, 720), "phone": (390, 844)}
 
 
-def _unavailable(why: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests cannot run in CI: {why}")
-    pytest.skip(why)
-
-
 @pytest.fixture(scope="session")
 def server_url():
     with serve() as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        if b is None:
-            _unavailable("no Chromium found: set GRADFLOW_CHROMIUM to a Chromium or Chrome executable")
-        yield b
-        b.close()
 
 
 class Guard:

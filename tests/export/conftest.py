@@ -2,27 +2,19 @@
 
 Every page is guarded: a request for anything but a file:, data: or blob: URL is aborted and recorded,
 and console errors and uncaught exceptions are collected; either fails the test when the page is closed.
-With no browser the browser tests skip on a laptop and fail when CI is "true" (as tests/browser does).
+The browser is the session's Chromium from tests/conftest.py.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
-from app.bench.browser import launch_chromium
 from app.export import export_html
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 # A training preset cut to 40 updates (five snapshots), so that its run is computed and replayed in a moment.
 SHORT_TRAINING = "/?preset=lstm-learns&steps=40"
-
-
-def unavailable(why: str):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"export tests cannot run in CI: {why}")
-    pytest.skip(why)
 
 
 @pytest.fixture(scope="session")
@@ -39,20 +31,6 @@ def exported(tmp_path_factory) -> dict[str, Path]:
         paths[name] = folder / f"{name}.html"
         paths[name].write_text(html, encoding="utf-8")
     return paths
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is not installed")
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        if b is None:
-            unavailable("no Chromium found: set GRADFLOW_CHROMIUM to a Chromium or Chrome executable")
-        yield b
-        b.close()
 
 
 class Guard:

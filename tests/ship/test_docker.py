@@ -281,7 +281,7 @@ def test_docker_serves_page(served):
 
 def test_docker_serves_plotly_script(served):
     base = served[0]
-    src = re.search(r'<script src="(/vendor/plotly-[0-9.]+\.min\.js)"', httpx.get(base + "/").text)
+    src = re.search(r'<script[^>]* src="(/vendor/plotly-[0-9.]+\.min\.js)"', httpx.get(base + "/").text)
     assert src
     r = httpx.get(base + src.group(1))
     assert r.status_code == 200

@@ -169,7 +169,7 @@ def test_wheel_serve_static_file(wheel, served, path, media_type):
 def test_wheel_serve_plotly_script(served):
     base, _ = served
     page = httpx.get(base + "/").text
-    src = re.search(r'<script src="(/vendor/plotly-[0-9.]+\.min\.js)"', page)
+    src = re.search(r'<script[^>]* src="(/vendor/plotly-[0-9.]+\.min\.js)"', page)
     assert src, "the page does not load Plotly from /vendor"
     r = httpx.get(base + src.group(1))
     assert r.status_code == 200
