@@ -5,12 +5,13 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
+from app.blas import single_threaded_blas
 from app.paths import STATIC_DIR
 from app.settings import Settings
 from app.web import classroom, errors, export, gradcheck, health, meta, pages, trace, train, vendor
 from app.web.cache import ResultCache
 from app.web.encode import GZIP_LEVEL
-from app.web.limits import ComputeLimiter, single_threaded_blas
+from app.web.limits import ComputeLimiter
 from app.web.security import SecurityHeaders
 
 

@@ -9,8 +9,7 @@ update, skips the rest and still prints and writes what finished (a second Ctrl-
 `gradflow experiment --preset classroom` instead trains a training preset exactly as the page does: its
 cells side by side on the same batches, within its own budget, and reports each cell the same way.
 
-The matrices here are small: on a machine whose cores are busy with other work, OpenBLAS's threads only get
-in each other's way, and OPENBLAS_NUM_THREADS=1 makes training several times faster.
+BLAS runs on one thread, as in the server (see app/blas.py), so a run here gives the page's numbers.
 """
 
 import argparse
@@ -19,6 +18,7 @@ import signal
 import sys
 import time
 
+from app.blas import single_threaded_blas
 from app.core.init import KINDS
 from app.core.tasks import TASKS, get_task
 
@@ -68,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    single_threaded_blas()
     try:
         task, plans = _plans(args)
     except ValueError as error:

@@ -125,15 +125,6 @@ def _or_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def single_threaded_blas() -> None:
-    """Give every computation one BLAS thread. Requests run side by side in the thread pool and their
-    matrices are small, so OpenBLAS's own threads only contend for the same cores: on a busy 2-core
-    machine a training run went 8× faster single-threaded. Process-wide; call once at start-up."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1, user_api="blas")
-
-
 class ComputeLimiter:
     """At most `max_concurrent` computations at once in this process; more are refused, never queued."""
 
