@@ -246,7 +246,8 @@ _PRESETS = [
         "view": "training",
         "title": TRAIN_PRESETS["classroom"]["title"],
         "description": TRAIN_PRESETS["classroom"]["description"],
-        "trace": {"cells": ["rnn", "lstm"], "task": "adding", "T": 50, "H": 16},
+        # The page keeps one value per model setting, so the trace uses the training run's initialisation.
+        "trace": {"cells": ["rnn", "lstm"], "task": "adding", "T": 50, "H": 16, "spectral_radius": None},
         "train": _train_fields(TRAIN_PRESETS["classroom"]["config"]),
     },
     *(

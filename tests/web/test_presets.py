@@ -75,3 +75,14 @@ def test_train_presets_are_within_the_budget(client):
     for preset in PRESETS.values():
         if preset["train"]:
             check_train_budget(TrainConfig(**preset["train"]), Settings().work_budget)
+
+
+def test_a_presets_trace_and_training_share_their_model_settings():
+    # The page holds one value per setting: a preset whose trace and training run disagree would train a
+    # different network from the one `gradflow experiment --preset` trains. Only the batch sizes are separate
+    # settings on the page (batch and train_batch).
+    for name, preset in PRESETS.items():
+        if preset["trace"] and preset["train"]:
+            shared = set(preset["trace"]) & set(preset["train"]) - {"batch"}
+            differing = {k for k in shared if preset["trace"][k] != preset["train"][k]}
+            assert not differing, (name, differing)
