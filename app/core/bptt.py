@@ -4,10 +4,11 @@ step, and where truncation cuts the chain.
 The backward pass runs from t = T−1 down to 0 one block of steps at a time. For each block it first
 computes the parts of δz that depend only on the forward pass (a few NumPy calls for the whole block),
 then runs the per-step loop, then adds the block's share to the weight gradients with one matmul per
-weight. A block holds about BLOCK_ELEMENTS numbers of δz: small enough that the δz scratch stays in cache
-and no (T, B, 4H) array is allocated per run (on the large benchmark rows, fresh memory costs more than
-arithmetic), large enough that each matmul is still efficient. When the whole sequence fits one block, as
-at every size the page uses, this is exactly one matmul per weight after the loop.
+weight. A block holds about BLOCK_ELEMENTS numbers of δz, so that the δz scratch stays in cache and no
+(T, B, 4H) array is allocated per run (on the large benchmark rows, fresh memory costs more than
+arithmetic), but at least MIN_ROWS rows (steps × B), so that each weight-gradient matmul stays efficient.
+When the whole sequence fits one block, as at every size the page uses, this is exactly one matmul per
+weight after the loop.
 """
 
 from collections.abc import Iterator
@@ -15,16 +16,17 @@ from collections.abc import Iterator
 import numpy as np
 
 BLOCK_ELEMENTS = 1 << 19
+MIN_ROWS = 1024
 
 
-def block_steps(T: int, per_step: int) -> int:
-    """Steps per block when one step of δz holds `per_step` numbers."""
-    return min(T, max(1, BLOCK_ELEMENTS // per_step))
+def block_steps(T: int, B: int, width: int) -> int:
+    """Steps per block when one step of δz is (B, width)."""
+    return min(T, max(1, BLOCK_ELEMENTS // (B * width), -(-MIN_ROWS // B)))
 
 
-def blocks(T: int, per_step: int) -> Iterator[tuple[int, int]]:
+def blocks(T: int, B: int, width: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each block of steps, last block first."""
-    size = block_steps(T, per_step)
+    size = block_steps(T, B, width)
     for end in range(T, 0, -size):
         yield max(0, end - size), end
 

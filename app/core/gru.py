@@ -25,7 +25,7 @@ steps (bptt.py).
 import numpy as np
 
 from app.core import bptt
-from app.core.functional import sigmoid, tanh
+from app.core.functional import affine, sigmoid, tanh
 
 ORDER = ("r", "z", "n")  # internal order of the fused gate blocks
 
@@ -52,8 +52,8 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None) -> dict:
     b = np.concatenate([0.5 * params["b_r"], 0.5 * params["b_z"], params["b_n"]])  # (3H,)
 
     a = np.empty((T, B, 3 * H), dtype=dtype)
-    np.matmul(x.reshape(T * B, D), W_x.T, out=a.reshape(T * B, 3 * H))
-    a += b  # (T, B, 3H): input part of every pre-activation, overwritten by the activations
+    # (T, B, 3H): the input part of every pre-activation, overwritten by the activations
+    affine(x.reshape(T * B, D), W_x, b, out=a.reshape(T * B, 3 * H))
     hidden = np.empty((T, B, H), dtype=dtype)
     rec_rz = np.empty((B, 2 * H), dtype=dtype)
     rec_n = np.empty((B, H), dtype=dtype)
@@ -122,7 +122,7 @@ def backward(
     r, z = a[:, :, :H], a[:, :, H : 2 * H]
 
     grad_hidden = np.empty_like(hidden) if out is None else out  # out may be dh itself: one array fewer
-    n_max = bptt.block_steps(T, B * 3 * H)
+    n_max = bptt.block_steps(T, B, 3 * H)
     scratch = np.empty((n_max, B, 3 * H), dtype=dtype)  # δz of one block
     scratch_rh = np.empty((n_max, B, H), dtype=dtype)  # r_t ⊙ h_{t−1} of one block
     carry = np.zeros((B, H), dtype=dtype)
@@ -130,7 +130,7 @@ def backward(
     rec = np.empty((B, H), dtype=dtype)
     dW_rz_h, dW_nh = np.zeros((2 * H, H), dtype), np.zeros((H, H), dtype)
     dW_x, db = np.zeros((3 * H, D), dtype), np.zeros(3 * H, dtype)
-    for start, end in bptt.blocks(T, B * 3 * H):
+    for start, end in bptt.blocks(T, B, 3 * H):
         dz = scratch[: end - start]  # [r, z, n]
         h_prev = bptt.previous(hidden, h0, start, end)
         _local_factors(cache, start, end, dz, h_prev)

@@ -31,7 +31,7 @@ How the code is fused (the names that leave this file are the lecture's):
 import numpy as np
 
 from app.core import bptt
-from app.core.functional import sigmoid, tanh
+from app.core.functional import affine, sigmoid, tanh
 
 ORDER = ("o", "f", "i", "g")  # internal order of the fused gate blocks
 
@@ -72,8 +72,8 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, c0: np.nd
     W_x = W[:, H:] * half[:, None]  # (4H, D)
 
     z = np.empty((T, B, 4 * H), dtype=W.dtype)
-    np.matmul(x.reshape(T * B, D), W_x.T, out=z.reshape(T * B, 4 * H))
-    z += b * half  # (T, B, 4H): input part of every pre-activation, overwritten by the activations
+    # (T, B, 4H): the input part of every pre-activation, overwritten by the activations
+    affine(x.reshape(T * B, D), W_x, b * half, out=z.reshape(T * B, 4 * H))
     cell = np.empty((T, B, H), dtype=W.dtype)
     hidden = np.empty_like(cell)
     rec = np.empty((B, 4 * H), dtype=W.dtype)
@@ -143,11 +143,11 @@ def backward(
 
     grad_hidden = np.empty_like(hidden) if out is None else out  # out may be dh itself: one array fewer
     grad_cell = np.empty_like(cell)
-    scratch = np.empty((bptt.block_steps(T, B * 4 * H), B, 4 * H), dtype=z.dtype)  # δz of one block
+    scratch = np.empty((bptt.block_steps(T, B, 4 * H), B, 4 * H), dtype=z.dtype)  # δz of one block
     carry_h = np.zeros((B, H), dtype=z.dtype)  # Σ W_·,hᵀ δz_·,t+1
     carry_c = np.zeros((B, H), dtype=z.dtype)  # δc_{t+1} ⊙ f_{t+1}
     dW_h, dW_x, db = np.zeros((4 * H, H), z.dtype), np.zeros((4 * H, D), z.dtype), np.zeros(4 * H, z.dtype)
-    for start, end in bptt.blocks(T, B * 4 * H):
+    for start, end in bptt.blocks(T, B, 4 * H):
         dz = scratch[: end - start]  # [o, f, i, g]
         _local_factors(cache, start, end, dz, grad_cell)
         for t in range(end - 1, start - 1, -1):

@@ -17,7 +17,7 @@ For speed, W_xh x_t + b_h is computed for all steps in one matmul before the loo
 import numpy as np
 
 from app.core import bptt
-from app.core.functional import relu, tanh
+from app.core.functional import affine, relu, tanh
 
 ACTIVATIONS = ("tanh", "relu")
 
@@ -38,8 +38,8 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, activatio
     act = np.tanh if activation == "tanh" else relu
 
     hidden = np.empty((T, B, H), dtype=W_hh.dtype)
-    np.matmul(x.reshape(T * B, D), W_xh.T, out=hidden.reshape(T * B, H))  # W_xh x_t for every t
-    hidden += b_h  # (T, B, H): a_t before the recurrent term, overwritten in place by h_t
+    # (T, B, H): W_xh x_t + b_h for every t, then a_t, then overwritten in place by h_t
+    affine(x.reshape(T * B, D), W_xh, b_h, out=hidden.reshape(T * B, H))
     W_hh_T = np.ascontiguousarray(W_hh).T  # a transposed view: OpenBLAS packs it faster (see lstm.py)
     rec = np.empty((B, H), dtype=W_hh.dtype)
     h_prev = h0
@@ -64,10 +64,10 @@ def backward(
     W_hh = np.ascontiguousarray(W_hh.T).T  # the same matrix, stored transposed: faster to pack (lstm.py)
 
     grad_hidden = np.empty_like(hidden) if out is None else out  # out may be dh itself: one array fewer
-    delta = np.empty((bptt.block_steps(T, B * H), B, H), dtype=hidden.dtype)  # δa for one block of steps
+    delta = np.empty((bptt.block_steps(T, B, H), B, H), dtype=hidden.dtype)  # δa for one block of steps
     carry = np.zeros((B, H), dtype=hidden.dtype)  # W_hhᵀ δa_{t+1}
     dW_xh, dW_hh, db_h = (np.zeros(params[k].shape, dtype=hidden.dtype) for k in ("W_xh", "W_hh", "b_h"))
-    for start, end in bptt.blocks(T, B * H):
+    for start, end in bptt.blocks(T, B, H):
         da = delta[: end - start]
         # dh_t/da_t for the whole block; the loop multiplies it by δh_t in place, leaving δa_t
         h = hidden[start:end]

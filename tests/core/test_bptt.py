@@ -9,10 +9,13 @@ from app.core import KINDS, bptt
 
 def test_blocks_cover_every_step_once_from_the_end(monkeypatch):
     monkeypatch.setattr(bptt, "BLOCK_ELEMENTS", 30)
-    assert list(bptt.blocks(7, per_step=10)) == [(4, 7), (1, 4), (0, 1)]
-    assert bptt.block_steps(7, per_step=10) == 3
-    assert list(bptt.blocks(2, per_step=10)) == [(0, 2)]
-    assert list(bptt.blocks(3, per_step=100)) == [(2, 3), (1, 2), (0, 1)]  # at least one step per block
+    monkeypatch.setattr(bptt, "MIN_ROWS", 1)
+    assert list(bptt.blocks(7, B=2, width=5)) == [(4, 7), (1, 4), (0, 1)]
+    assert bptt.block_steps(7, B=2, width=5) == 3
+    assert list(bptt.blocks(2, B=2, width=5)) == [(0, 2)]
+    assert list(bptt.blocks(3, B=10, width=10)) == [(2, 3), (1, 2), (0, 1)]  # at least one step per block
+    monkeypatch.setattr(bptt, "MIN_ROWS", 8)
+    assert bptt.block_steps(7, B=2, width=5) == 4  # ⌈8 / B⌉ steps: matmuls of at least 8 rows
 
 
 def test_previous_state():
@@ -36,6 +39,7 @@ def test_block_size_does_not_change_the_result(core, monkeypatch, kind, truncate
     whole = model.run(x, y, truncate=truncate)
     for elements in (1, 50, 100):  # from one step per block to blocks that straddle the chunks
         monkeypatch.setattr(bptt, "BLOCK_ELEMENTS", elements)
+        monkeypatch.setattr(bptt, "MIN_ROWS", 1)
         trace = model.run(x, y, truncate=truncate)
         np.testing.assert_allclose(trace.grad_hidden, whole.grad_hidden, rtol=1e-12, atol=1e-15)
         if kind == "lstm":
