@@ -17,7 +17,7 @@ For speed, W_xh x_t + b_h is computed for all steps in one matmul before the loo
 import numpy as np
 
 from app.core import bptt
-from app.core.functional import affine, relu, tanh
+from app.core.functional import relu, tanh
 
 ACTIVATIONS = ("tanh", "relu")
 
@@ -38,8 +38,8 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, activatio
     act = np.tanh if activation == "tanh" else relu
 
     hidden = np.empty((T, B, H), dtype=W_hh.dtype)
-    # (T, B, H): W_xh x_t + b_h for every t, then a_t, then overwritten in place by h_t
-    affine(x.reshape(T * B, D), W_xh, b_h, out=hidden.reshape(T * B, H))
+    np.matmul(x.reshape(T * B, D), W_xh.T, out=hidden.reshape(T * B, H))  # W_xh x_t for every t
+    hidden += b_h  # (T, B, H): a_t before the recurrent term, overwritten in place by h_t
     W_hh_T = np.ascontiguousarray(W_hh).T  # a transposed view: OpenBLAS packs it faster (see lstm.py)
     rec = np.empty((B, H), dtype=W_hh.dtype)
     h_prev = h0
