@@ -1,4 +1,5 @@
-"""Elementwise helpers shared by the cells and the readout.
+"""Numerical building blocks shared by the cells and the readout: the stable sigmoid, tanh, relu,
+softmax and log-softmax, and the affine map x Wᵀ + b done as one matmul.
 
 Why the sigmoid is written through tanh: σ(z) = 1 / (1 + e^(−z)) overflows in e^(−z) for z < −709 (float64)
 or z < −88 (float32), and a NumPy overflow warning is the last thing a student needs to see while an
