@@ -40,6 +40,35 @@ def previous(states: np.ndarray, first: np.ndarray | None, start: int, end: int)
     return np.concatenate([head, states[: end - 1]])
 
 
+def multiply_by_previous(
+    a: np.ndarray, states: np.ndarray, first: np.ndarray | None, start: int, end: int
+) -> None:
+    """a[t − start] *= states[t − 1] for t in [start, end), in place and without building the shifted array
+    (the state before step 0 is `first`, None for zeros)."""
+    if start > 0:
+        a *= states[start - 1 : end - 1]
+        return
+    a[1:] *= states[: end - 1]
+    if first is None:
+        a[0] = 0.0
+    else:
+        a[0] *= first
+
+
+def add_outer_previous(
+    acc: np.ndarray, rows: np.ndarray, states: np.ndarray, first: np.ndarray | None, start: int, end: int
+) -> None:
+    """acc += Σ_t rows[t − start]ᵀ states[t − 1] over t in [start, end): one matmul; rows (end − start, B, ·).
+    With a zero state before step 0 that step adds nothing and is left out rather than multiplied by zeros."""
+    width, H = rows.shape[2], states.shape[2]
+    if start > 0:
+        acc += rows.reshape(-1, width).T @ states[start - 1 : end - 1].reshape(-1, H)
+        return
+    acc += rows[1:].reshape(-1, width).T @ states[: end - 1].reshape(-1, H)
+    if first is not None:
+        acc += rows[0].T @ first
+
+
 def cut(t: int, truncate: int | None) -> bool:
     """True where no gradient flows from step t back into step t − 1: at t = 0, and with truncated BPTT
     at the start of every chunk [k, 2k), [2k, 3k), … whose incoming state is treated as a constant."""

@@ -120,7 +120,7 @@ def _local_factors(cache: dict, start: int, end: int, dz: np.ndarray, grad_cell:
     dz *= z
     dz += 1.0 - is_sigmoid
     dz[:, :, :H] *= tanh_c
-    dz[:, :, H : 2 * H] *= bptt.previous(cell, cache["c0"], start, end)
+    bptt.multiply_by_previous(dz[:, :, H : 2 * H], cell, cache["c0"], start, end)
     dz[:, :, 2 * H : 3 * H] *= g
     dz[:, :, 3 * H :] *= i
     np.multiply(tanh_c, tanh_c, out=tanh_c)  # grad_cell block, in place: tanh² → o ⊙ (1 − tanh²)
@@ -167,7 +167,7 @@ def backward(
                 np.multiply(dc_t, f[t], out=carry_c)
                 np.matmul(dz_t, W_h, out=carry_h)
         rows = dz.reshape(-1, 4 * H)
-        dW_h += rows.T @ bptt.previous(hidden, h0, start, end).reshape(-1, H)
+        bptt.add_outer_previous(dW_h, dz, hidden, h0, start, end)
         dW_x += rows.T @ x[start:end].reshape(-1, D)
         db += rows.sum(axis=0)
 

@@ -86,6 +86,6 @@ def backward(
                 np.matmul(da_t, W_hh, out=carry)
         rows = da.reshape(-1, H)  # ((end − start)·B, H)
         dW_xh += rows.T @ x[start:end].reshape(-1, D)
-        dW_hh += rows.T @ bptt.previous(hidden, h0, start, end).reshape(-1, H)
+        bptt.add_outer_previous(dW_hh, da, hidden, h0, start, end)
         db_h += rows.sum(axis=0)
     return {"W_xh": dW_xh, "W_hh": dW_hh, "b_h": db_h}, grad_hidden

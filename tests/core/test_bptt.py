@@ -46,3 +46,20 @@ def test_block_size_does_not_change_the_result(core, monkeypatch, kind, truncate
             np.testing.assert_allclose(trace.grad_cell, whole.grad_cell, rtol=1e-12, atol=1e-15)
         for name, g in whole.grads.items():
             np.testing.assert_allclose(trace.grads[name], g, rtol=1e-12, atol=1e-15, err_msg=name)
+
+
+@pytest.mark.parametrize("first", [None, "given"])
+@pytest.mark.parametrize(("start", "end"), [(0, 3), (2, 4)])
+def test_products_with_the_previous_state_match_the_shifted_array(first, start, end):
+    rng = np.random.default_rng(1)
+    states = rng.standard_normal((4, 2, 3))
+    first = rng.standard_normal((2, 3)) if first else None
+    shifted = bptt.previous(states, first, start, end)  # (end − start, 2, 3)
+    a = rng.standard_normal(shifted.shape)
+    expected = a * shifted
+    bptt.multiply_by_previous(a, states, first, start, end)
+    np.testing.assert_array_equal(a, expected)
+    rows = rng.standard_normal((end - start, 2, 5))
+    acc = np.ones((5, 3))
+    bptt.add_outer_previous(acc, rows, states, first, start, end)
+    np.testing.assert_allclose(acc, 1 + rows.reshape(-1, 5).T @ shifted.reshape(-1, 3), rtol=1e-13)
