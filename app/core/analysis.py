@@ -36,6 +36,12 @@ from app.core.init import GATES, sigma_max
 from app.core.spectral import spectral_norms
 
 RESCALE_EVERY = 8  # steps between exact power-of-two rescalings of a running product of Jacobians
+# A sum of squares s ≥ SQUARES_MIN is as exact as float64 rounding makes it: what underflowed on the way
+# (squares, or products inside a matrix product, each off by less than 2^−1074) is, even a million times
+# over, below 2^−150 of s and 2^−600 of √s; and a finite s met no overflow, its terms being non-negative.
+# Norms whose s falls outside [SQUARES_MIN, ∞) are computed again after scaling.
+SQUARES_MIN = 2.0**-900
+WEIGHT_GRAD_FORMS = ("auto", "direct", "gram")
 
 
 def first_nonfinite(arr: np.ndarray) -> int | None:
@@ -43,6 +49,9 @@ def first_nonfinite(arr: np.ndarray) -> int | None:
     arr = np.asarray(arr)
     if arr.size == 0:
         return None
+    with np.errstate(all="ignore"):  # finite entries can overflow the sum; then they are tested one by one
+        if np.isfinite(arr.sum()):  # a finite sum proves every entry finite, in one pass with no temporary
+            return None
     bad = ~np.isfinite(arr.reshape(arr.shape[0], -1)).all(axis=1)
     return int(np.argmax(bad)) if bad.any() else None
 
@@ -54,25 +63,26 @@ def grad_norms(trace) -> dict[str, np.ndarray]:
     if trace.grad_hidden is None:
         raise ValueError("the trace has no gradients: run the model with backward=True")
     with np.errstate(all="ignore"):
-        hidden = _norm(trace.grad_hidden, axis=(2,))  # (T, B)
+        hidden = _norm(trace.grad_hidden)  # (T, B)
         out = {"hidden": hidden, "hidden_mean": hidden.mean(axis=1)}
         if trace.grad_cell is not None:
-            cell = _norm(trace.grad_cell, axis=(2,))  # (T, B)
+            cell = _norm(trace.grad_cell)  # (T, B)
             out.update(cell=cell, cell_mean=cell.mean(axis=1))
     return out
 
 
-def nonfinite_steps(trace) -> dict[str, int | None]:
+def nonfinite_steps(trace, norms: dict[str, np.ndarray] | None = None) -> dict[str, int | None]:
     """Where each pass first met a non-finite number (0-based steps, None where it met none):
     "forward", the earliest t whose h_t, c_t, ŷ_t or step loss is not finite; "backward", the latest t whose
     batch-mean ‖dL/dh_t‖₂ (or ‖dL/dc_t‖₂) is not finite, the first such step of the backward pass, which runs
     from T down to 1. The backward step is where the plotted gradient curve stops; an overflowing forward
-    pass often breaks only the loss at its last step while the gradient stays finite for many steps back."""
+    pass often breaks only the loss at its last step while the gradient stays finite for many steps back.
+    `norms`: grad_norms(trace), where the caller has it already."""
     arrays = [trace.hidden, trace.cell, trace.outputs, trace.step_loss]
     forward = [s for a in arrays if a is not None and (s := first_nonfinite(a)) is not None]
     backward = None
     if trace.grad_hidden is not None:
-        norms = grad_norms(trace)
+        norms = grad_norms(trace) if norms is None else norms
         curves = [norms["hidden_mean"]] + ([norms["cell_mean"]] if "cell_mean" in norms else [])
         bad = np.flatnonzero(~np.all(np.isfinite(np.stack(curves)), axis=0))
         backward = int(bad[-1]) if bad.size else None
@@ -114,15 +124,14 @@ def grad_hidden_bound(model, trace) -> dict[str, np.ndarray] | None:
     Summed from the end (b_t = ‖d_t‖ + γσ b_{t+1}), so it overflows only where its value does."""
     if model.kind != "rnn":
         return None
-    direct = _norm(readout_grad_hidden(model, trace), axis=(2,))  # (T, B)
+    direct = _norm(readout_grad_hidden(model, trace))  # (T, B)
     W_hh = model.params["W_hh"]
     rate = 1.0 * (sigma_max(W_hh) if np.isfinite(W_hh).all() else np.nan)  # γ σ_max(W_hh), γ = 1
-    bound = np.empty_like(direct)
+    bound = direct.copy()
     with np.errstate(all="ignore"):
-        bound[-1] = direct[-1]
         for t in range(len(direct) - 2, -1, -1):
-            reaches = not bptt.cut(t + 1, trace.truncate)  # the gradient of step t + 1 flows back into t
-            bound[t] = direct[t] + rate * bound[t + 1] if reaches else direct[t]
+            if not bptt.cut(t + 1, trace.truncate):  # the gradient of step t + 1 flows back into t
+                bound[t] += rate * bound[t + 1]
         return {"hidden": bound, "hidden_mean": bound.mean(axis=1)}
 
 
@@ -139,15 +148,29 @@ def weight_grad_terms(model, trace) -> dict[str, np.ndarray]:
         }
 
 
-def weight_grad_contributions(model, trace) -> dict[str, np.ndarray]:
+def weight_grad_contributions(model, trace, form: str = "auto") -> dict[str, np.ndarray]:
     """‖step t's term‖_F (T,) for each recurrent weight (see weight_grad_terms): how much each step adds to
     dW_hh (or to the state columns of dW_f…), which shows how few early steps reach the weights.
 
-    ‖δᵀv‖_F² = Σ_{b,b'} (δδᵀ)_{bb'} (vvᵀ)_{bb'}: two (B, B) Gram matrices per step instead of the (H, H) term,
-    after scaling δ and v by powers of two so that a gradient of 1e−200 does not square to zero."""
+    Two exact forms of the same number; per step and weight, with δ = δa_t and v = v_t (B, H):
+        "direct"  ‖δᵀv‖_F from the (H, H) term itself                                    B·H² multiplications
+        "gram"    ‖δᵀv‖_F² = Σ_{b,b'} (δδᵀ)_{bb'} (vvᵀ)_{bb'}: two (B, B) Gram matrices,  B²·H
+                  the one of v shared by the gates of a cell
+    "auto" takes "direct" when B ≥ H (training batches: 32 examples, 16 units), "gram" when the batch is
+    smaller than the hidden layer (a trace of a few examples through a wide one). Neither lets a gradient of
+    1e−200 square to zero: "gram" scales δ and v by powers of two first, "direct" computes again, so scaled,
+    only the steps whose sum of squares falls outside the safe range (see SQUARES_MIN)."""
+    if form not in WEIGHT_GRAD_FORMS:
+        raise ValueError(f"form must be one of {WEIGHT_GRAD_FORMS}, not {form!r}")
+    _, B, H = trace.hidden.shape
+    if form == "auto":
+        form = "direct" if B >= H else "gram"
     with np.errstate(all="ignore"):
+        factors = _term_factors(model, trace)
+        if form == "direct":
+            return {name: _product_norms(delta, v) for name, (delta, v) in factors.items()}
         out, v_grams = {}, {}
-        for name, (delta, v) in _term_factors(model, trace).items():
+        for name, (delta, v) in factors.items():
             if id(v) not in v_grams:  # the gates of a cell share h_{t−1}: one Gram matrix serves them all
                 scaled, e_v = _rescale(v, axis=(1, 2))
                 v_grams[id(v)] = (scaled @ scaled.transpose(0, 2, 1), e_v)  # (T, B, B)
@@ -156,6 +179,24 @@ def weight_grad_contributions(model, trace) -> dict[str, np.ndarray]:
             gram = np.sum((delta @ delta.transpose(0, 2, 1)) * v_gram, axis=(1, 2))  # (T,)
             out[name] = np.ldexp(np.sqrt(np.maximum(gram, 0.0)), e_delta + e_v)
         return out
+
+
+def _product_norms(delta: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """‖δ_tᵀ v_t‖_F (T,) for δ, v (T, B, H). Computed as it is; the steps whose sum of squares is below
+    SQUARES_MIN (a zero step too, such as the first, where v = h_0 = 0) or not finite are computed again
+    from δ and v scaled by powers of two (the norm of an exact rescaling, scaled back exactly), so tiny and
+    huge gradients keep their value and NaN stays NaN."""
+    T = len(delta)
+    term = delta.transpose(0, 2, 1) @ v  # (T, H, H)
+    squares = np.vecdot(term.reshape(T, -1), term.reshape(T, -1))  # (T,)
+    norms = np.sqrt(squares)
+    redo = ~((squares >= SQUARES_MIN) & (squares < np.inf))
+    if redo.any():
+        d, e_d = _rescale(delta[redo], axis=(1, 2))
+        s, e_s = _rescale(v[redo], axis=(1, 2))
+        term = (d.transpose(0, 2, 1) @ s).reshape(len(d), -1)
+        norms[redo] = np.ldexp(np.sqrt(np.vecdot(term, term)), e_d + e_s)
+    return norms
 
 
 def _term_factors(model, trace) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -366,14 +407,21 @@ def _times_jacobian(rows: np.ndarray, jac: _Jacobians, t: int, out: np.ndarray) 
     out[:, H:] += rows[:, H:] * jac.diagonal[t, H:]
 
 
-def _norm(a: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:
-    """Euclidean / Frobenius norm over `axis`, scaled by the largest entry so that neither tiny (< 1e-154)
-    nor huge (> 1e154) entries underflow or overflow when squared; NaN and inf pass through."""
+def _norm(a: np.ndarray) -> np.ndarray:
+    """Euclidean norm over the last axis. Summed as it is where the sum of squares lies in the safe range (see
+    SQUARES_MIN), one pass with no temporary; elsewhere scaled by the largest entry first, so that neither tiny
+    (< 1e-154) nor huge (> 1e154) entries underflow or overflow when squared. NaN and inf pass through."""
     a = np.asarray(a, dtype=np.float64)
-    m = np.abs(a).max(axis=axis, keepdims=True)
-    safe = np.where((m > 0) & np.isfinite(m), m, 1.0)
-    out = np.sqrt(np.sum((a / safe) ** 2, axis=axis, keepdims=True)) * safe
-    return np.squeeze(out, axis=axis)
+    with np.errstate(all="ignore"):
+        squares = np.vecdot(a, a)
+        out = np.sqrt(squares)
+        redo = ~((squares >= SQUARES_MIN) & (squares < np.inf))
+        rows = a[redo]  # (N, last)
+        if rows.any():  # rows of zeros (steps no loss reaches) have their norm, 0, already
+            m = np.abs(rows).max(axis=-1, keepdims=True)
+            safe = np.where((m > 0) & np.isfinite(m), m, 1.0)
+            out[redo] = np.sqrt(np.sum((rows / safe) ** 2, axis=-1)) * safe[:, 0]
+    return out
 
 
 def _rescale(a: np.ndarray, axis: tuple[int, ...] | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -155,30 +155,38 @@ def train(config: TrainConfig, should_stop: Callable[[], bool] | None = None) ->
             )
             learner.elapsed += perf_counter() - started
 
+    def evaluate(model) -> tuple[float, float | None]:
+        """Test loss and accuracy. The test trace is dropped on return, before the gradient curves are
+        computed: holding both at once grows the heap past what training uses, and the allocator hands the
+        excess back to the system only for the next updates to fault it in again, page by page."""
+        test = model.run(x_test, y_test, backward=False, **run_options)
+        return float(test.loss), task.accuracy(test.outputs, y_test, **params)
+
     def snapshot_entry(learner: _Learner, step: int) -> dict:
         started = perf_counter()
-        test = learner.model.run(x_test, y_test, backward=False, **run_options)
-        test_loss = float(test.loss)
+        test_loss, test_accuracy = evaluate(learner.model)
         solved = bool(test_loss < threshold)
         if solved and learner.solved_at is None:
             learner.solved_at = step
         trace = learner.trace
+        norms = analysis.grad_norms(trace)  # for the curves and for where the backward pass broke
+        passes = analysis.nonfinite_steps(trace, norms)
         entry = {
             "kind": learner.kind,
             "step": learner.step,
             "train_loss": float(np.mean(learner.losses)),
             "test_loss": test_loss,
-            "test_accuracy": task.accuracy(test.outputs, y_test, **params),
+            "test_accuracy": test_accuracy,
             "solved": solved,
             "solved_at": learner.solved_at,
             "grad_norm": learner.grad_norm,
             "clipped": learner.clipped,
             "clip_events": learner.clip_events,
             "skipped": learner.skipped,
-            **_gradient_picture(learner.model, trace),
+            **_gradient_picture(learner.model, trace, norms),
             "finite": bool(trace.finite),
             "first_nonfinite_step": trace.first_nonfinite_step,
-            **{f"first_nonfinite_{side}": step for side, step in analysis.nonfinite_steps(trace).items()},
+            **{f"first_nonfinite_{side}": step for side, step in passes.items()},
         }
         learner.losses = []
         if config.stop_when_solved and solved:
@@ -236,10 +244,9 @@ def _update(learner: _Learner) -> None:
     learner.elapsed += perf_counter() - started
 
 
-def _gradient_picture(model, trace) -> dict:
+def _gradient_picture(model, trace, norms: dict[str, np.ndarray]) -> dict:
     """The per-step curves of one training trace: ‖dL/dh_t‖ (and the RNN's bound on it), ‖dL/dc_t‖,
-    weight-gradient terms, gate means."""
-    norms = analysis.grad_norms(trace)
+    weight-gradient terms, gate means. `norms` is analysis.grad_norms(trace)."""
     bound = analysis.grad_hidden_bound(model, trace)
     return {
         "grad_hidden_norm": norms["hidden_mean"],

@@ -237,6 +237,78 @@ def test_weight_grad_terms_match_untied_finite_differences(kind):
             assert np.sum(term[t] * delta) == pytest.approx(fd, rel=1e-6, abs=1e-10), (name, t)
 
 
+def batch_run(kind, batch, hidden, loss_on="all", truncate=None, seed=0):
+    """A trace with B = batch examples and H = hidden units (the module's make() fixes B)."""
+    model = build_model(kind, input_size=D, hidden_size=hidden, output_size=K, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    x, y = rng.standard_normal((T, batch, D)), rng.standard_normal((T, batch, K))
+    return model, model.run(x, y, loss_on=loss_on, truncate=truncate)
+
+
+def scaled_gradients(trace, scale):
+    """The trace with dL/dh_t and dL/dc_t times `scale`: every term δa_tᵀ v_t scales by it exactly."""
+    cell = None if trace.grad_cell is None else trace.grad_cell * scale
+    return replace(trace, grad_hidden=trace.grad_hidden * scale, grad_cell=cell)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    ("batch", "hidden", "auto"),
+    [(8, 3, "direct"), (5, 5, "direct"), (3, 7, "gram"), (2, 12, "gram")],  # both sides of B ≥ H
+)
+def test_weight_grad_contributions_direct_and_gram_forms_agree(kind, batch, hidden, auto):
+    model, trace = batch_run(kind, batch, hidden)
+    direct = analysis.weight_grad_contributions(model, trace, form="direct")
+    gram = analysis.weight_grad_contributions(model, trace, form="gram")
+    chosen = analysis.weight_grad_contributions(model, trace)
+    expected = {
+        n: np.linalg.norm(term, axis=(1, 2)) for n, term in analysis.weight_grad_terms(model, trace).items()
+    }
+    assert list(direct) == list(gram) == list(chosen) == RECURRENT[kind]
+    for name in RECURRENT[kind]:
+        assert np.all(expected[name][1:] > 0)  # h_0 = 0 makes step 0's term zero
+        np.testing.assert_allclose(direct[name], gram[name], rtol=1e-12, atol=0)
+        np.testing.assert_allclose(direct[name], expected[name], rtol=1e-12, atol=0)
+        np.testing.assert_array_equal(chosen[name], {"direct": direct, "gram": gram}[auto][name])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("form", ["direct", "gram"])
+@pytest.mark.parametrize("scale", [2.0**-1000, 2.0**-500, 2.0**600])
+def test_weight_grad_contributions_keep_tiny_and_huge_gradients(kind, form, scale):
+    """Gradients times 2⁻¹⁰⁰⁰ (the terms' squares underflow to zero), 2⁻⁵⁰⁰ (their squares are subnormal)
+    and 2⁶⁰⁰ (their squares overflow): each form still gives exactly scale × the norms."""
+    for batch, hidden in [(8, 3), (3, 7)]:
+        model, trace = batch_run(kind, batch, hidden)
+        plain = analysis.weight_grad_contributions(model, trace, form=form)
+        scaled = analysis.weight_grad_contributions(model, scaled_gradients(trace, scale), form=form)
+        for name, norms in plain.items():
+            assert np.all(np.isfinite(scaled[name]))
+            np.testing.assert_allclose(scaled[name][1:], scale * norms[1:], rtol=1e-12)
+            assert scaled[name][0] == 0.0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("form", ["direct", "gram"])
+def test_weight_grad_contributions_steps_no_loss_reaches_are_exactly_zero(kind, form):
+    model, trace = batch_run(kind, 6, 4, loss_on="last", truncate=2)
+    norms = analysis.weight_grad_contributions(model, trace, form=form)
+    for name in RECURRENT[kind]:
+        assert np.all(norms[name][:4] == 0.0) and np.all(norms[name][4:] > 0)
+
+
+def test_weight_grad_contributions_nonfinite_and_unknown_form():
+    model, trace = batch_run("lstm", 6, 4)
+    grad_hidden = trace.grad_hidden.copy()
+    grad_hidden[3, 1, 2] = np.nan
+    broken = replace(trace, grad_hidden=grad_hidden)
+    for form in ("direct", "gram"):
+        norms = analysis.weight_grad_contributions(model, broken, form=form)["W_o"]
+        assert np.isnan(norms[3]) and np.all(np.isfinite(np.delete(norms, 3)))
+    with pytest.raises(ValueError, match="form must be one of"):
+        analysis.weight_grad_contributions(model, trace, form="fast")
+
+
 # ---- ‖dL/dh_t‖ and ‖dL/dc_t‖ ----
 
 
@@ -273,6 +345,25 @@ def test_grad_norms_lstm_constant_error_carousel():
     np.testing.assert_allclose(norms["cell"], np.broadcast_to(norms["cell"][-1], (20, B)), rtol=1e-12)
     assert np.all(norms["cell"] > 0)
     assert np.all(norms["hidden"][:-1] < 1e-12 * norms["hidden"][-1])
+
+
+@pytest.mark.parametrize("scale", [2.0**-1000, 2.0**-500, 2.0**600])
+def test_grad_norms_keep_tiny_and_huge_gradients(scale):
+    """Scaled gradients whose squares underflow, are subnormal or overflow: the norms scale exactly."""
+    model, x, y = make("lstm")
+    trace = model.run(x, y)
+    plain, scaled = analysis.grad_norms(trace), analysis.grad_norms(scaled_gradients(trace, scale))
+    for key in ("hidden", "cell", "hidden_mean", "cell_mean"):
+        np.testing.assert_allclose(scaled[key], scale * plain[key], rtol=1e-12, atol=0)
+
+
+def test_grad_norms_steps_no_loss_reaches_are_exactly_zero():
+    model, x, y = make("lstm")
+    trace = model.run(x, y, loss_on="last", truncate=4)
+    norms = analysis.grad_norms(trace)
+    assert np.all(norms["hidden"][:4] == 0.0) and np.all(norms["cell"][:4] == 0.0)
+    assert np.all(norms["hidden"][4:] > 0.0)
+    assert analysis.nonfinite_steps(trace, norms) == analysis.nonfinite_steps(trace)
 
 
 def test_grad_norms_need_a_backward_pass():
@@ -454,6 +545,13 @@ def test_analyses_flag_an_exploding_run_without_raising():
     assert analysis.first_nonfinite(C[:, 0]) == 129  # ŷ_128 still depends linearly on x_0; ŷ_129 is NaN
     scale = np.linalg.norm(model.params["W_hy"] @ model.params["W_xh"])
     assert C[127, 0] == pytest.approx(np.ldexp(scale, 8 * 127), rel=1e-12)
+
+
+def test_first_nonfinite_finite_entries_whose_sum_overflows():
+    a = np.full((4, 3), 1e308)
+    assert analysis.first_nonfinite(a) is None
+    a[2, 1] = -np.inf
+    assert analysis.first_nonfinite(a) == 2
 
 
 def test_first_nonfinite_finds_the_earliest_step():

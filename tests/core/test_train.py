@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from app.core import build_model
+from app.core import analysis, build_model
 from app.core.tasks import get_task
 from app.core.train import TrainConfig, train
 
@@ -95,6 +95,32 @@ def test_snapshot_numbers_are_the_models_own():
     np.testing.assert_allclose(cell["gate_means"]["f"], trace.gates["f"].mean(axis=(1, 2)))
     np.testing.assert_allclose(cell["gate_unit_means"]["i"], trace.gates["i"].mean(axis=(0, 1)))
     assert cell["grad_norm"] == pytest.approx(np.sqrt(sum(np.sum(g**2) for g in trace.grads.values())))
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_snapshot_curves_are_the_analyses_of_the_batch(kind):
+    """The per-step curves of step 0 are analysis's own of the first batch's trace (weight-gradient terms,
+    the RNN's bound, where each pass broke), for a batch larger and smaller than the hidden layer."""
+    for batch, hidden in [(8, 4), (3, 6)]:
+        config = SMALL.with_(kinds=(kind,), steps=0, batch_size=batch, hidden_size=hidden)
+        (snap,) = list(train(config))
+        cell = snap["cells"][kind]
+        x, y = get_task("adding").sample(
+            np.random.default_rng(np.random.SeedSequence(0).spawn(2)[0]), batch, T=8
+        )
+        model = build_model(kind, 2, hidden, 1, seed=config.seed, output="linear")
+        trace = model.run(x, y, loss="mse", loss_on="last")
+        terms = analysis.weight_grad_terms(model, trace)
+        assert list(cell["weight_grad"]) == list(terms)
+        for name, term in terms.items():
+            np.testing.assert_allclose(
+                cell["weight_grad"][name], np.linalg.norm(term, axis=(1, 2)), rtol=1e-12
+            )
+        if kind == "rnn":
+            bound = analysis.grad_hidden_bound(model, trace)["hidden_mean"]
+            np.testing.assert_allclose(cell["grad_hidden_bound"], bound, rtol=1e-12)
+        assert analysis.nonfinite_steps(trace) == {"forward": None, "backward": None}
+        assert cell["first_nonfinite_forward"] is None and cell["first_nonfinite_backward"] is None
 
 
 def test_same_seed_same_numbers_and_a_shorter_run_is_a_prefix():
