@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.core import Model, Trace, analysis, build_model, sigma_max, spectral_radius
+from app.core.optim import global_norm
 from app.core.tasks import TASKS, Task
 from app.core.tasks.base import one_hot
 from app.web.encode import array, first_nonfinite_step, int_array, number
@@ -174,8 +175,7 @@ def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
     grads = trace.grads or {}
     with np.errstate(over="ignore", invalid="ignore"):  # an exploded gradient's norm is inf, sent as null
         grad_norms = {name: number(np.linalg.norm(g)) for name, g in grads.items()}
-        total = np.sqrt(sum(float(np.sum(np.square(g))) for g in grads.values())) if grads else None
-    grad_norms["total"] = number(total)
+    grad_norms["total"] = number(global_norm(grads)) if grads else None
     lstm = trace.cell is not None
 
     cell = {
