@@ -162,12 +162,13 @@ def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
     config, model = prep.config, prep.models[kind]
     ex = config.example
     units = shown_units(model.hidden_size, config.max_units)
-    norms = analysis.grad_norms(trace)
+    found = analysis.analyse(model, trace, example=ex)  # the step Jacobians built once for both their uses
+    norms = found["grad_norms"]
     bound = analysis.grad_hidden_bound(model, trace)
-    passes = analysis.nonfinite_steps(trace)
-    jac = analysis.jacobian_norms(model, trace, example=ex)
+    passes = analysis.nonfinite_steps(trace, norms)
+    jac = found["jacobian_norms"]
     steps = shown_steps(len(trace.step_loss))
-    conn = analysis.connectivity(model, trace, example=ex)[np.ix_(steps, steps)]
+    conn = found["connectivity"][np.ix_(steps, steps)]
     blocks = {
         name: {"spectral_radius": number(spectral_radius(W)), "sigma_max": number(sigma_max(W))}
         for name, W in recurrent_blocks(model).items()
@@ -245,7 +246,7 @@ def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
         ),
         "weight_grad": {
             name: _flagged(array(v, f"‖step t's term of dL/d{name} (h_(t−1) columns)‖_F", ("t",)))
-            for name, v in analysis.weight_grad_contributions(model, trace).items()
+            for name, v in found["weight_grad_contributions"].items()
         },
         "jacobian_norm": _flagged(
             array(jac["norm"], "‖∂s_T/∂s_t‖₂ of the example; s = h (RNN, GRU) or (h, c) (LSTM)", ("t",))
