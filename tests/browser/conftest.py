@@ -66,10 +66,23 @@ def guard(server_url):
     return Guard(server_url)
 
 
+def _guarded_context(browser, guard, locale: str):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale=locale)
+    ctx.route("**/*", guard.route)
+    return ctx
+
+
+def _guarded_page(ctx, guard):
+    pg = ctx.new_page()
+    pg.on("console", guard.console)
+    pg.on("pageerror", guard.page_error)
+    pg.set_default_timeout(20_000)
+    return pg
+
+
 @pytest.fixture
 def context(browser, guard):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="en-US")
-    ctx.route("**/*", guard.route)
+    ctx = _guarded_context(browser, guard, "en-US")
     yield ctx
     ctx.close()
 
@@ -77,11 +90,16 @@ def context(browser, guard):
 @pytest.fixture
 def page(context, guard):
     """A guarded page at 1280×720 in English; the test fails if it made an external request or logged an error."""
-    pg = context.new_page()
-    pg.on("console", guard.console)
-    pg.on("pageerror", guard.page_error)
-    pg.set_default_timeout(20_000)
-    yield pg
+    yield _guarded_page(context, guard)
+    guard.check()
+
+
+@pytest.fixture
+def ko_page(browser, guard):
+    """The same guarded page in a browser that asks for Korean (navigator.language "ko-KR")."""
+    ctx = _guarded_context(browser, guard, "ko-KR")
+    yield _guarded_page(ctx, guard)
+    ctx.close()
     guard.check()
 
 

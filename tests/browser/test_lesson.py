@@ -107,20 +107,6 @@ def walk(page, helpers, lang: str, prefix: str) -> None:
     assert page.is_disabled("#lesson-next")  # the last scene
 
 
-@pytest.fixture
-def ko_page(browser, server_url, guard):
-    """A guarded page in a browser that asks for Korean (navigator.language "ko-KR")."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ko-KR")
-    ctx.route("**/*", guard.route)
-    pg = ctx.new_page()
-    pg.on("console", guard.console)
-    pg.on("pageerror", guard.page_error)
-    pg.set_default_timeout(20_000)
-    yield pg
-    ctx.close()
-    guard.check()
-
-
 def test_every_scene_in_english(page, server_url, helpers):
     page.add_init_script(CSP_LISTENER)
     page.goto(f"{server_url}/?lesson=1&lang=en")

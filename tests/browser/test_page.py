@@ -256,16 +256,10 @@ def test_korean_from_the_url_and_the_toggle(page, server_url, helpers):
     )
 
 
-def test_korean_browser_gets_korean_by_default(browser, server_url, guard, helpers):
-    ctx = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 720})
-    ctx.route("**/*", guard.route)
-    pg = ctx.new_page()
-    pg.on("console", guard.console)
-    pg.goto(f"{server_url}/?{SMALL}")
-    helpers.wait_drawn(pg, "flow")
-    assert pg.get_attribute("html", "lang") == "ko"
-    ctx.close()
-    guard.check()
+def test_korean_browser_gets_korean_by_default(ko_page, server_url, helpers):
+    ko_page.goto(f"{server_url}/?{SMALL}")
+    helpers.wait_drawn(ko_page, "flow")
+    assert ko_page.get_attribute("html", "lang") == "ko"
 
 
 def test_phone_width_stacks_the_charts_and_focus_is_visible(page, server_url, helpers):
