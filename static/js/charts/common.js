@@ -169,11 +169,6 @@ export function log10Grid(grid) {
   return grid.map((row) => row.map((v) => (v > 0 ? Math.log10(v) : null)));
 }
 
-/** Hover text for a log-coloured heatmap: the original value, formatted, per cell of the grid. */
-export function formatGrid(ctx, grid) {
-  return grid.map((row) => row.map((v) => ctx.fmt(v)));
-}
-
 /** `n` intervals of [0, 1] separated by `gap`, in order. */
 function domains(n, gap) {
   const width = (1 - gap * (n - 1)) / n;
