@@ -8,6 +8,7 @@
 // server and its message is shown.
 
 import { formatNumber, t } from "./i18n.js";
+import { el } from "./lesson/dom.js";
 
 // Where each parameter goes and in which order; anything the meta adds later lands in "advanced".
 const GROUPS = [
@@ -17,17 +18,6 @@ const GROUPS = [
 ];
 // Parameters without a control: include_weights only changes the payload (the page needs no weights).
 const HIDDEN = new Set(["include_weights"]);
-
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 /** A step for a linear slider over [lo, hi]: 1, 2 or 5 times a power of ten, about 400 steps. */
 function sliderStep(lo, hi) {
