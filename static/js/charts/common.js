@@ -194,10 +194,11 @@ export function subplots(ctx, panels, { cols = panels.length, gapX = 0.1, gapY =
     col += span;
   }
   const rows = row + 1;
-  const xd = domains(cols, gapX);
+  const k = scale(ctx);
+  // The gap holds each panel's colour bar and its tick labels, which grow with the projection theme.
+  const xd = domains(cols, gapX * k);
   const yd = domains(rows, gapY).reverse(); // row 0 at the top
   const layout = { annotations: [] };
-  const k = scale(ctx);
   const ids = panels.map((panel, i) => {
     const { row: r, col: c, span } = slots[i];
     const n = i === 0 ? "" : String(i + 1);
