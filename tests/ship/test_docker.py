@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,7 @@ import httpx
 import pytest
 
 from app import __version__
+from app.bench.api_latency import free_port
 from app.web.security import PAGE_CSP
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,12 +144,6 @@ def make_standin_tarball(tarball: Path) -> None:
         partial.replace(tarball)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -221,7 +215,7 @@ def container(buildah, image):
 def served(buildah, container, config, tmp_path_factory):
     """The image's own CMD, unchanged, in the container; yields the base URL seen from outside."""
     command = (config.get("Entrypoint") or []) + (config.get("Cmd") or [])
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("docker-run") / "server.log"
     run = ["run", "--isolation", "chroot", "-e", f"GRADFLOW_PORT={port}", container, "--", *command]
     proc = buildah.popen(*run, log=log)

@@ -7,7 +7,6 @@ Traversal attempts go over a real socket to a real uvicorn: an HTTP client libra
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 
 import app.paths
+from app.bench.api_latency import free_port
 from app.main import create_app
 from app.paths import STATIC_DIR
 from app.web.pages import templates
@@ -51,9 +51,7 @@ def probe_client(probe_app):
 
 @pytest.fixture(scope="module")
 def live_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

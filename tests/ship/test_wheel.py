@@ -8,7 +8,6 @@ directory on a free port, so nothing can be found through the checkout or the cu
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from app import __version__
+from app.bench.api_latency import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,18 +73,12 @@ def venv(wheel, tmp_path_factory) -> Path:
     return where
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(venv, tmp_path_factory):
     """`gradflow serve` from the venv, started in an empty directory; yields (base_url, log file)."""
     cwd = tmp_path_factory.mktemp("elsewhere")
     log = cwd.parent / "serve.log"
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [str(venv / "bin" / "gradflow"), "serve", "--port", str(port)],
         cwd=cwd,
