@@ -134,7 +134,9 @@ def test_train_streams_snapshots_the_loss_chart_grows_and_pause_stops_it(page, s
     page.wait_for_function(f"(n) => ({curve_length})() > n", arg=first)
     page.click("#train-play")  # pause
     assert page.get_attribute("#train-play", "aria-pressed") == "false"
-    paused = page.evaluate(curve_length)
+    # What the charts show is fixed at the pause; a draw already queued may still bring them up to it.
+    paused = int(page.get_attribute("#train-progress", "data-shown"))
+    page.wait_for_function(f"(n) => ({curve_length})() === n", arg=paused)
     arrived = page.evaluate(received)
     page.wait_for_function(f"(n) => ({received})() > n + 2", arg=arrived)  # snapshots keep arriving…
     assert page.evaluate(curve_length) == paused  # …but the charts stay where they were paused
