@@ -162,7 +162,8 @@ def cell_payload(prep: Prepared, kind: str, trace: Trace) -> dict:
     config, model = prep.config, prep.models[kind]
     ex = config.example
     units = shown_units(model.hidden_size, config.max_units)
-    found = analysis.analyse(model, trace, example=ex)  # the step Jacobians built once for both their uses
+    # parallel: the server runs BLAS on one thread per call (app.blas), which analyse's second thread needs
+    found = analysis.analyse(model, trace, example=ex, parallel=True)
     norms = found["grad_norms"]
     bound = analysis.grad_hidden_bound(model, trace)
     passes = analysis.nonfinite_steps(trace, norms)

@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from app.core import analysis, build_model, gru, lstm, readout, rnn
+from app.core import analysis, build_model, gru, jacobians, lstm, readout, rnn
 
 T, B, D, H, K = 6, 3, 3, 4, 2
 EPS = 1e-6
@@ -68,7 +68,7 @@ def state_jacobian_fd(model, x, s, t_from, t_to, example=EXAMPLE):
 def test_step_jacobians_match_finite_differences(kind, options):
     model, x, y = make(kind, **options)
     trace = model.run(x, y)
-    J, X = analysis.step_jacobians(model, trace, EXAMPLE)
+    J, X = jacobians.step_jacobians(model, trace, EXAMPLE)
     S = H * (2 if kind == "lstm" else 1)
     assert J.shape == (T, S, S)
     assert X.shape == (T, S, D)
@@ -152,7 +152,7 @@ def test_jacobian_norms_lstm_forget_one_input_zero_keeps_the_cell_path():
     model.params["b_i"][:] = -50.0
     trace = model.run(x, y)
     assert (trace.gates["f"] == 1).all()
-    J, _ = analysis.step_jacobians(model, trace, EXAMPLE)
+    J, _ = jacobians.step_jacobians(model, trace, EXAMPLE)
     product = np.eye(2 * H)
     for t in range(19, 0, -1):
         product = product @ J[t]
@@ -461,66 +461,6 @@ def test_nonfinite_steps_forward_earliest_backward_latest():
     assert analysis.nonfinite_steps(replace(trace, step_loss=step_loss)) == {"forward": 9, "backward": None}
 
 
-# ---- connectivity ‖∂ŷ_t/∂x_s‖_F ----
-
-
-def connectivity_fd(model, x, example=EXAMPLE):
-    """C[t, s] by central differences: perturb each input of x_s, rerun the whole model forward."""
-    Tn, D, K = x.shape[0], model.input_size, model.output_size
-    C = np.zeros((Tn, Tn))
-    for s in range(Tn):
-        xs = np.repeat(x[:, [example]], 2 * D, axis=1)  # (T, 2D, D): +ε and −ε on each of the D inputs
-        xs[s, np.arange(D), np.arange(D)] += EPS
-        xs[s, D + np.arange(D), np.arange(D)] -= EPS
-        out = model.run(xs, np.zeros((Tn, 2 * D, K)), backward=False).outputs  # (T, 2D, K)
-        C[:, s] = np.linalg.norm((out[:, :D] - out[:, D:]) / (2 * EPS), axis=(1, 2))
-    return C
-
-
-@pytest.mark.parametrize("output", ["linear", "softmax"])
-@pytest.mark.parametrize(("kind", "options"), CASES)
-def test_connectivity_matches_finite_differences(kind, options, output):
-    model, x, y = make(kind, output=output, **options)
-    C = analysis.connectivity(model, model.run(x, y), EXAMPLE)
-    expected = connectivity_fd(model, x)
-    below = np.tril(np.ones((T, T), dtype=bool))
-    assert C.shape == (T, T)
-    np.testing.assert_allclose(C[below], expected[below], rtol=1e-6, atol=1e-10)
-    assert np.isnan(C[~below]).all()
-    assert (expected[~below] == 0).all()  # the future does not reach the past
-    assert (C[below] > 0).all()
-
-
-@pytest.mark.parametrize("output", ["linear", "softmax"])
-@pytest.mark.parametrize("kind", KINDS)
-def test_connectivity_many_inputs_and_outputs_matches_finite_differences(kind, output):
-    """K > H and D > S: the readout and input Jacobians are cut down to their triangular QR factors first."""
-    model, x, y = make(kind, output=output, sizes=(5, 2, 6))
-    C = analysis.connectivity(model, model.run(x, y), EXAMPLE)
-    below = np.tril(np.ones((T, T), dtype=bool))
-    np.testing.assert_allclose(C[below], connectivity_fd(model, x)[below], rtol=1e-6, atol=1e-10)
-    assert np.isnan(C[~below]).all()
-
-
-def test_connectivity_zero_recurrence_sees_only_the_current_input():
-    model, x, y = make("rnn")
-    model.params["W_hh"][:] = 0.0
-    C = analysis.connectivity(model, model.run(x, y), EXAMPLE)
-    np.testing.assert_array_equal(C[np.tril_indices(T, -1)], 0.0)
-    assert (np.diag(C) > 0).all()
-
-
-def test_connectivity_scaled_identity_beyond_float64_squares():
-    """J_t = 2⁻⁸ I (see the jacobian_norms case): ∂ŷ_t/∂x_s = W_hy 2^(−8(t−s)) W_xh exactly."""
-    model, x, y = make("rnn", T=100, activation="relu")
-    model.params["W_hh"][:] = np.ldexp(np.eye(H), -8)
-    model.params["b_h"][:] = 10.0
-    C = analysis.connectivity(model, model.run(0.1 * x, y), EXAMPLE)
-    t, s = np.tril_indices(100)
-    scale = np.linalg.norm(model.params["W_hy"] @ model.params["W_xh"])
-    np.testing.assert_allclose(C[t, s], np.ldexp(scale, -8 * (t - s)), rtol=1e-12)
-
-
 # ---- exploding runs, and the helpers ----
 
 
@@ -576,7 +516,13 @@ def test_analyse_gives_every_analysis_at_once(kind):
     np.testing.assert_array_equal(result["grad_norms"]["hidden"], analysis.grad_norms(trace)["hidden"])
     for name, norms in analysis.weight_grad_contributions(model, trace).items():
         np.testing.assert_array_equal(result["weight_grad_contributions"][name], norms)
-    forward_only = analysis.analyse(model, model.run(x, y, backward=False), EXAMPLE)
+    beside = analysis.analyse(model, trace, EXAMPLE, parallel=True)  # the same operations, on two threads
+    assert list(beside) == list(result)
+    np.testing.assert_array_equal(beside["jacobian_norms"]["norm"], result["jacobian_norms"]["norm"])
+    np.testing.assert_array_equal(beside["connectivity"], result["connectivity"])
+    forward_only = analysis.analyse(model, model.run(x, y, backward=False), EXAMPLE, parallel=True)
     assert forward_only["grad_norms"] is None
+    assert forward_only["weight_grad_contributions"] is None
+    np.testing.assert_array_equal(forward_only["connectivity"], result["connectivity"])
     assert forward_only["weight_grad_contributions"] is None
     np.testing.assert_array_equal(forward_only["connectivity"], result["connectivity"])
