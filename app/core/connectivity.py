@@ -13,8 +13,9 @@ at m instead, and each half goes its own way:
            rows). At each step t < m the readout R_t gives C[t, s], and they end as M_s = ∂s_m/∂x_s.
     across every pair t ≥ m > s is then L_t M_s: one (T−m)·K × S by S × m·D product, K·D·S
            multiply-adds per pair where a chain spends K·S·S per step between t and s.
-Each chain covers about half the steps, so it carries about a quarter of the rows (m is chosen so the two
-carry as many: (T − m)² K = m² D), and both together cost half the single chain.
+Each chain covers about half the steps, so it carries about a quarter of the rows, and both together cost
+half the single chain (m is where the whole costs least: cheapest_split). The LSTM at T = 100, H = 64,
+D = K = 8: 15.6 ms against 25.4 for the single chain, on one core.
 
 Only Frobenius norms are needed, and ‖Q A‖_F = ‖A‖_F = ‖A Q'ᵀ‖_F for Q, Q' with orthonormal columns, so
 when K > H each R_t = Q U (QR) is replaced by its H × H factor U, and when D > S each X_s = (Q'U')ᵀ by the
@@ -44,7 +45,7 @@ def connectivity(model, trace, example: int = 0) -> np.ndarray:
 
 def connectivity_from(model, trace, example: int, jac: Jacobians, split: int | None = None) -> np.ndarray:
     """connectivity() from the step Jacobians `jac` already built for `example`. `split`: the step m where
-    the chains meet (0 ≤ m < T; 0 is the single backward chain), by default the one that balances them."""
+    the chains meet (0 ≤ m < T; 0 is the single backward chain), by default the cheapest (cheapest_split)."""
     R = readout_jacobians(model, trace, example)  # (T, K, H)
     X = jac.X
     T, S = X.shape[:2]
@@ -58,7 +59,7 @@ def connectivity_from(model, trace, example: int, jac: Jacobians, split: int | N
         R, r_exponents = rescale(R, axis=(1, 2))
         X, x_exponents = rescale(X, axis=(1, 2))
         K, D = R.shape[1], X.shape[2]
-        m = balanced_split(T, K, D) if split is None else split
+        m = cheapest_split(T, K, D, S, jac.J.shape[2], H) if split is None else split
         if not 0 <= m < T:
             raise ValueError(f"split must be in [0, {T}), not {m}")
         L, l_exponents = _late(R, r_exponents, X, x_exponents, jac, m, C)
@@ -70,10 +71,22 @@ def connectivity_from(model, trace, example: int, jac: Jacobians, split: int | N
     return C
 
 
-def balanced_split(T: int, K: int, D: int) -> int:
-    """The m where the late chain's (T − m)²/2 blocks of K rows and the early chain's m²/2 blocks of D rows
-    are as many rows: m = T √K / (√K + √D)."""
-    return min(T - 1, round(T * np.sqrt(K) / (np.sqrt(K) + np.sqrt(D))))
+def cheapest_split(T: int, K: int, D: int, S: int, J_columns: int, H: int) -> int:
+    """The m in [0, T) with the fewest multiply-adds in all, by the sizes of the products each part makes:
+        late    Σ_{s ≥ m} (T − s) blocks of K rows, each by X_s (S × D) and by J_s (S × J_columns)
+        early   Σ_{t < m} (t + 1) blocks of D rows, each by R_t (H × K) and by J_tᵀ (J_columns × S)
+        across  (T − m) · m pairs of K × S by S × D
+    (J_columns: H for the LSTM, whose c columns are diagonal, else S). With K = D small the chains dominate
+    and m ≈ T/2; a wide vocabulary (K, D in the hundreds) makes the product across dearer and moves it."""
+    m = np.arange(T)
+    late_blocks = (T - m) * (T - m + 1) / 2
+    early_blocks = m * (m + 1) / 2
+    cost = (
+        late_blocks * K * S * (J_columns + D)
+        + early_blocks * D * (S * J_columns + H * K)
+        + (T - m) * m * K * D * S
+    )
+    return int(np.argmin(cost))
 
 
 def _late(R, r_exponents, X, x_exponents, jac: Jacobians, m: int, C: np.ndarray):

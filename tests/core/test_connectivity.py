@@ -59,7 +59,7 @@ def test_connectivity_many_inputs_and_outputs_matches_finite_differences(core, k
 @pytest.mark.parametrize("output", ["linear", "softmax"])
 @pytest.mark.parametrize(("kind", "options"), CASES)
 def test_every_split_gives_the_single_chain(core, kind, options, output):
-    """Splitting at m = 0 is the single backward chain; every other m, the balanced one included, must give
+    """Splitting at m = 0 is the single backward chain; every other m, the cheapest one included, must give
     the same matrix up to rounding, each pair now computed by another route (late, early or across)."""
     Tn = 23  # several rescalings in each chain
     model, x, y = core.make_case(kind, output=output, T=Tn, B=2, D=3, H=5, K=2, **options)
@@ -68,7 +68,7 @@ def test_every_split_gives_the_single_chain(core, kind, options, output):
     single = conn.connectivity_from(model, trace, EXAMPLE, jac, split=0)
     below = np.tril(np.ones((Tn, Tn), dtype=bool))
     assert np.isnan(single[~below]).all()
-    for m in (1, 7, conn.balanced_split(Tn, 2, 3), Tn - 1):
+    for m in (1, 7, None, Tn - 1):  # None: the cheapest
         C = conn.connectivity_from(model, trace, EXAMPLE, jac, split=m)
         np.testing.assert_allclose(C[below], single[below], rtol=1e-12, err_msg=f"split {m}")
         assert np.isnan(C[~below]).all()
@@ -76,11 +76,12 @@ def test_every_split_gives_the_single_chain(core, kind, options, output):
         conn.connectivity_from(model, trace, EXAMPLE, jac, split=Tn)
 
 
-def test_balanced_split_carries_as_many_rows_in_each_chain():
-    assert conn.balanced_split(100, 8, 8) == 50
-    assert conn.balanced_split(100, 64, 16) == 67  # (100 − 67)² · 64 ≈ 67² · 16
-    assert conn.balanced_split(1, 8, 8) == 0  # one step: the late chain alone
-    assert conn.balanced_split(2, 1000, 1) == 1  # never T: the late chain keeps a step
+def test_cheapest_split_halves_small_outputs_and_keeps_one_late_step():
+    # K = D = 8, the LSTM at H = 64 (S = 128, its c columns diagonal): near the middle, about half the work
+    m = conn.cheapest_split(100, 8, 8, 128, 64, 64)
+    assert 45 <= m <= 55
+    assert conn.cheapest_split(1, 8, 8, 128, 64, 64) == 0  # one step: the late chain alone
+    assert conn.cheapest_split(2, 1000, 1, 4, 4, 4) in (0, 1)  # always a step for the late chain
 
 
 def test_connectivity_zero_recurrence_sees_only_the_current_input(core):
