@@ -37,6 +37,8 @@ from app.core.jacobians import (
     times_jacobian_transposed,
 )
 
+ACROSS_FLOATS = 1 << 20  # at most 8 MB of ∂ŷ_t/∂x_s blocks across the split at once
+
 
 def connectivity(model, trace, example: int = 0) -> np.ndarray:
     """C (T, T) with C[t, s] = ‖∂ŷ_t/∂x_s‖_F for s ≤ t and NaN for s > t (the output cannot see the future)."""
@@ -64,10 +66,8 @@ def connectivity_from(model, trace, example: int, jac: Jacobians, split: int | N
             raise ValueError(f"split must be in [0, {T}), not {m}")
         L, l_exponents = _late(R, r_exponents, X, x_exponents, jac, m, C)
         M, m_exponents = _early(R, r_exponents, X, x_exponents, jac, m, C)
-        if m > 0:  # every pair across the split: ∂ŷ_t/∂x_s = L_t M_s
-            across = (L.reshape(-1, S) @ M.reshape(-1, S).T).reshape(T - m, K, m, D)
-            squares = np.einsum("tksd,tksd->ts", across, across)
-            C[m:, :m] = np.ldexp(np.sqrt(squares), l_exponents[:, None] + m_exponents[None, :])
+        if m > 0:
+            _across(L, l_exponents, M, m_exponents, C)
     return C
 
 
@@ -87,6 +87,20 @@ def cheapest_split(T: int, K: int, D: int, S: int, J_columns: int, H: int) -> in
         + (T - m) * m * K * D * S
     )
     return int(np.argmin(cost))
+
+
+def _across(L, l_exponents, M, m_exponents, C: np.ndarray) -> None:
+    """C[t, s] = ‖L_t M_s‖_F for every t ≥ m > s, from the mantissas L (T − m, K, S) and M_sᵀ (m, D, S),
+    a few rows of t at a time so the products held at once stay under ACROSS_FLOATS."""
+    late, K, S = L.shape
+    m, D, _ = M.shape
+    columns = M.reshape(-1, S).T  # (S, m·D)
+    rows = max(1, ACROSS_FLOATS // (K * m * D))  # steps t per product
+    for a in range(0, late, rows):
+        b = min(late, a + rows)
+        block = (L[a:b].reshape(-1, S) @ columns).reshape(b - a, K, m, D)  # ∂ŷ_t/∂x_s, t = m + a … m + b − 1
+        squares = np.einsum("tksd,tksd->ts", block, block)
+        C[m + a : m + b, :m] = np.ldexp(np.sqrt(squares), l_exponents[a:b, None] + m_exponents[None, :])
 
 
 def _late(R, r_exponents, X, x_exponents, jac: Jacobians, m: int, C: np.ndarray):

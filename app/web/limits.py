@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
+from app.core.connectivity import ACROSS_FLOATS
+
 # Matrices per step in each cell's recurrence: RNN W_hh; LSTM W_f, W_i, W_g, W_o; GRU W_z, W_r, W_n.
 MATRICES = {"rnn": 1, "lstm": 4, "gru": 3}
 # Size of the recurrent state s_t in units of H: the LSTM's state is (h_t, c_t).
@@ -60,8 +62,9 @@ def pass_work(cells: list[str], B: int, T: int, H: int, D: int = 0) -> float:
 
 def analysis_work(cells: list[str], B: int, T: int, H: int, D: int = 1, K: int = 1) -> float:
     """Multiply-adds of a trace's analyses, per cell with state size S: the Jacobian products
-    ∂s_T/∂s_t (T·S³), the connectivity matrix (all T outputs carried back together: T²·K·S²/2, plus
-    T²·S·D/2 for ∂ŷ_t/∂x_s), and the per-step weight-gradient terms (T·B·H² per matrix)."""
+    ∂s_T/∂s_t (T·S³), the connectivity matrix (counted as all T outputs carried back together,
+    T²·K·S²/2 plus T²·S·D/2 for ∂ŷ_t/∂x_s: about twice what connectivity.py's two half chains do),
+    and the per-step weight-gradient terms (T·B·H² per matrix)."""
     total = 0.0
     for kind in cells:
         S = STATE[kind] * H
@@ -72,26 +75,29 @@ def analysis_work(cells: list[str], B: int, T: int, H: int, D: int = 1, K: int =
 
 def trace_memory(cells: list[str], B: int, T: int, H: int, D: int = 1, K: int = 1) -> float:
     """Peak bytes of working memory of a trace: cells run one after another, so the largest one counts
-    (Jacobian stacks T·S², the connectivity carry T·K·S, weight-gradient terms T·H² per matrix, and the
-    recorded pass, see recorded_floats)."""
+    (Jacobian stacks T·S², the connectivity's carries T·K·S and T·D·S and its products across the split,
+    weight-gradient terms T·H² per matrix, and the recorded pass, see recorded_floats)."""
     peak = 0.0
     for kind in cells:
         S = STATE[kind] * H
         floats = (
             3 * T * S * S
             + 2 * T * K * S
+            + 2 * T * min(D, S) * S
+            + ACROSS_FLOATS
             + MATRICES[kind] * T * H * H
-            + recorded_floats(kind, B, T, H)
+            + recorded_floats(kind, B, T, H, D)
             + T * T
         )
         peak = max(peak, 8.0 * floats)
     return peak
 
 
-def recorded_floats(kind: str, B: int, T: int, H: int) -> int:
+def recorded_floats(kind: str, B: int, T: int, H: int, D: int = 0) -> int:
     """Floats a recorded pass keeps: states, gates, their gradients and temporaries, B·T·H each (six, plus
-    two per recurrent matrix)."""
-    return (6 + 2 * MATRICES[kind]) * B * T * H
+    two per recurrent matrix), and the LSTM's step inputs [h_{t−1}, x_t, 1] (B·T·(H+D+1))."""
+    inputs = B * T * (H + D + 1) if kind == "lstm" else 0
+    return (6 + 2 * MATRICES[kind]) * B * T * H + inputs
 
 
 def check_memory(need: float, fields: dict[str, Any], why: str, limit: float = MEMORY_LIMIT) -> None:

@@ -70,10 +70,12 @@ def train_memory(config: TrainConfig) -> float:
     """Peak bytes: every cell keeps the recorded pass of its training batch, and a snapshot adds the
     held-out set's pass and the per-step weight-gradient terms (T·H² per matrix) of one cell."""
     task = TASKS[config.task]
-    T = task.length(**config.task_params())
-    H = config.H
-    kept = sum(recorded_floats(kind, config.batch, T, H) for kind in config.cells)
-    snapshot = max(recorded_floats(k, config.test_size, T, H) + MATRICES[k] * T * H * H for k in config.cells)
+    params = config.task_params()
+    T, D, H = task.length(**params), task.input_size(**params), config.H
+    kept = sum(recorded_floats(kind, config.batch, T, H, D) for kind in config.cells)
+    snapshot = max(
+        recorded_floats(k, config.test_size, T, H, D) + MATRICES[k] * T * H * H for k in config.cells
+    )
     return 8.0 * (kept + snapshot)
 
 

@@ -76,6 +76,14 @@ def test_every_split_gives_the_single_chain(core, kind, options, output):
         conn.connectivity_from(model, trace, EXAMPLE, jac, split=Tn)
 
 
+def test_pairs_across_the_split_come_the_same_a_few_rows_at_a_time(core, monkeypatch):
+    model, x, y = core.make_case("lstm", T=20, B=2, D=3, H=5, K=2)
+    trace = model.run(x, y)
+    whole = conn.connectivity(model, trace, 0)
+    monkeypatch.setattr(conn, "ACROSS_FLOATS", 1)  # one step t per product
+    np.testing.assert_allclose(conn.connectivity(model, trace, 0), whole, rtol=1e-14)
+
+
 def test_cheapest_split_halves_small_outputs_and_keeps_one_late_step():
     # K = D = 8, the LSTM at H = 64 (S = 128, its c columns diagonal): near the middle, about half the work
     m = conn.cheapest_split(100, 8, 8, 128, 64, 64)
