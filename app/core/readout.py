@@ -27,7 +27,8 @@ def forward(params: dict, hidden: np.ndarray, output: str = "linear") -> dict:
         raise ValueError(f"output must be one of {OUTPUTS}, not {output!r}")
     T, B, H = hidden.shape
     W_hy, b_y = params["W_hy"], params["b_y"]
-    logits = (hidden.reshape(T * B, H) @ W_hy.T).reshape(T, B, -1)  # (T, B, K)
+    logits = np.empty((T, B, W_hy.shape[0]), dtype=np.result_type(hidden, W_hy))  # (T, B, K)
+    np.matmul(hidden.reshape(T * B, H), W_hy.T, out=logits.reshape(T * B, -1))
     logits += b_y
     outputs = softmax(logits) if output == "softmax" else logits
     return {"hidden": hidden, "logits": logits, "outputs": outputs, "output": output}
@@ -50,13 +51,12 @@ def loss(
     d_logits = np.zeros_like(logits) if loss_on == "last" else np.empty_like(logits)
 
     if loss == "mse":
-        err = y_hat[S] - y[S]  # (|S|, B, K)
-        step_loss[S] = np.square(err).sum(axis=(1, 2)) / (K * B)
-        d_out = err * (2.0 / (K * B))  # dL/dŷ
+        d_out = np.subtract(y_hat[S], y[S], out=d_logits[S])  # ŷ − y (|S|, B, K), scaled below into dL/dŷ
+        step_loss[S] = np.vecdot(d_out.reshape(len(d_out), -1), d_out.reshape(len(d_out), -1)) / (K * B)
+        d_out *= 2.0 / (K * B)
         if cache["output"] == "softmax":
             d_out -= (d_out * y_hat[S]).sum(axis=-1, keepdims=True)
             d_out *= y_hat[S]
-        d_logits[S] = d_out
     else:
         labels = y[S].astype(np.intp)  # (|S|, B)
         log_p = np.take_along_axis(log_softmax(logits[S]), labels[..., None], axis=-1)[..., 0]  # (|S|, B)
