@@ -31,6 +31,7 @@ TRACE_COLUMNS = [
     "t",
     "step_loss",
     "grad_hidden_norm",
+    "grad_hidden_bound",
     "grad_cell_norm",
     "jacobian_norm",
     "jacobian_bound",
@@ -79,6 +80,7 @@ def trace_csv(payload: dict) -> str:
         series = {
             "step_loss": cell["step_loss"],
             "grad_hidden_norm": cell["grad_hidden_norm"],
+            "grad_hidden_bound": cell["grad_hidden_bound"],
             "grad_cell_norm": cell["grad_cell_norm"],
             "jacobian_norm": cell["jacobian_norm"],
             "jacobian_bound": cell["jacobian_bound"],

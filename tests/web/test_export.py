@@ -42,6 +42,11 @@ def test_trace_csv_has_one_row_per_cell_and_step(client):
     assert all(
         row["grad_cell_norm"] == "" for row in rows if row["cell"] == "rnn"
     )  # the RNN has no cell state
+    rnn_rows = [row for row in rows if row["cell"] == "rnn"]
+    assert [float(row["grad_hidden_bound"]) for row in rnn_rows] == trace["cells"]["rnn"][
+        "grad_hidden_bound"
+    ]["data"]
+    assert all(row["grad_hidden_bound"] == "" for row in lstm_rows)  # the gated cells have no such bound
     assert "weight_grad_W_hh" in rows[0] and "weight_grad_W_f" in rows[0]
 
 
