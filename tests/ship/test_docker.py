@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -144,16 +143,6 @@ def make_standin_tarball(tarball: Path) -> None:
         partial.replace(tarball)
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @pytest.fixture(scope="module")
 def buildah(tmp_path_factory):
     missing = [t for t in ("buildah", "podman", "debootstrap") if shutil.which(t) is None]
@@ -212,7 +201,7 @@ def container(buildah, image):
 
 
 @pytest.fixture(scope="module")
-def served(buildah, container, config, tmp_path_factory):
+def served(buildah, container, config, tmp_path_factory, stop_group):
     """The image's own CMD, unchanged, in the container; yields the base URL seen from outside."""
     command = (config.get("Entrypoint") or []) + (config.get("Cmd") or [])
     port = free_port()
@@ -232,7 +221,7 @@ def served(buildah, container, config, tmp_path_factory):
                 time.sleep(0.3)
         yield base, port, proc, log
     finally:
-        _stop(proc)
+        stop_group(proc, timeout=20)
 
 
 def test_docker_image_config(config):
@@ -298,7 +287,7 @@ def test_docker_serves_static(image, served, path):
     assert r.content == image.static[path]
 
 
-def test_docker_healthcheck_passes_then_fails_when_stopped(buildah, container, config, served):
+def test_docker_healthcheck_passes_then_fails_when_stopped(buildah, container, config, served, stop_group):
     _, port, proc, _ = served
     check = [
         "run",
@@ -311,6 +300,6 @@ def test_docker_healthcheck_passes_then_fails_when_stopped(buildah, container, c
         *config["Healthcheck"]["Test"][1:],
     ]
     buildah(*check)  # exits 0 while the server answers
-    _stop(proc)
+    stop_group(proc, timeout=20)
     with pytest.raises(AssertionError, match="failed"):
         buildah(*check, timeout=60)

@@ -7,7 +7,6 @@ directory on a free port, so nothing can be found through the checkout or the cu
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -74,7 +73,7 @@ def venv(wheel, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def served(venv, tmp_path_factory):
+def served(venv, tmp_path_factory, stop_group):
     """`gradflow serve` from the venv, started in an empty directory; yields (base_url, log file)."""
     cwd = tmp_path_factory.mktemp("elsewhere")
     log = cwd.parent / "serve.log"
@@ -100,13 +99,7 @@ def served(venv, tmp_path_factory):
                 time.sleep(0.2)
         yield base, log
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop_group(proc, timeout=15)
 
 
 def test_wheel_carries_every_static_and_template_file(wheel, page_files):
