@@ -1,4 +1,4 @@
-"""train_speed: training steps per second of the default ("classroom") preset, per cell kind and for the
+"""train_speed: training steps per second of the lesson's training preset (lstm-learns), per cell kind and for the
 preset's kinds side by side, with a snapshot every 10 updates and without (only the first and the last),
 and the snapshots' overhead in percent. A snapshot evaluates the held-out set and computes the per-step
 curves (‖dL/dh_t‖, weight-gradient terms, gate means), so this is the cost of watching training live.
@@ -18,8 +18,9 @@ import time
 from app.bench import progress
 from app.bench.core_speed import blas_threads, thread_settings
 from app.core.init import KINDS
-from app.core.presets import DEFAULT_PRESET, TRAIN_PRESETS, train_config
 from app.core.train import train
+from app.web.presets import DEFAULT_TRAIN_PRESET, PRESETS, train_preset
+from app.web.train_run import core_config
 
 SNAPSHOT_EVERY = 10
 TARGET_OVERHEAD_PCT = 20.0
@@ -34,7 +35,7 @@ def _measure(config) -> tuple[float, float]:
 
 
 def run(quick: bool) -> dict:
-    base = train_config(DEFAULT_PRESET).with_(seconds=None)
+    base = core_config(train_preset())
     steps = 100 if quick else 300
     rounds = 3 if quick else 5
     settings = thread_settings()
@@ -53,8 +54,8 @@ def run(quick: bool) -> dict:
             }
         )
     return {
-        "preset": DEFAULT_PRESET,
-        "config": TRAIN_PRESETS[DEFAULT_PRESET]["config"],
+        "preset": DEFAULT_TRAIN_PRESET,
+        "config": PRESETS[DEFAULT_TRAIN_PRESET]["train"],
         "steps": steps,
         "rounds": rounds,
         "target_overhead_pct": TARGET_OVERHEAD_PCT,

@@ -6,8 +6,9 @@ task's "solved" threshold (unless --full-budget). Progress goes to stderr, one l
 table of results to stdout and, with --out, the runs as JSON. Ctrl-C ends the current run at its next
 update, skips the rest and still prints and writes what finished (a second Ctrl-C aborts at once).
 
-`gradflow experiment --preset classroom` instead trains a training preset exactly as the page does: its
-cells side by side on the same batches, within its own budget, and reports each cell the same way.
+`gradflow experiment --preset lstm-learns` instead trains a training preset (static/lesson/presets.json) exactly
+as the page's Train button does: its cells side by side on the same batches, for its own number of updates,
+and reports each cell the same way.
 
 BLAS runs on one thread, as in the server (see app/blas.py), so a run here gives the page's numbers.
 """
@@ -61,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--preset",
         help="instead: train a preset as the page does (its cells side by side, its own budget and options; "
-        "of the options here only --seed and --out apply), e.g. --preset classroom",
+        "of the options here only --seed and --out apply), e.g. --preset lstm-learns",
     )
     p.add_argument("--out", help="write the results as JSON to this file")
     p.set_defaults(func=run)
@@ -121,11 +122,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _plans(args: argparse.Namespace):
     """(task, [(length, TrainConfig), ...]): one config per (length, kind), or the preset's single one."""
-    from app.core.presets import train_config  # imported here so that other subcommands start without it
     from app.core.train import TrainConfig
 
     if args.preset:
-        config = train_config(args.preset).with_(seed=args.seed)
+        # imported here so that other subcommands start without the web layer
+        from app.web.presets import train_preset
+        from app.web.train_run import core_config
+
+        config = core_config(train_preset(args.preset)).with_(seed=args.seed)
         if args.task not in (None, config.task):
             raise ValueError(f"preset {args.preset!r} trains on {config.task!r}, not {args.task!r}")
         task = get_task(config.task)

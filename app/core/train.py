@@ -22,7 +22,7 @@ Snapshot (plain Python and NumPy values; arrays (T,) are over time steps, 0-base
         step              updates applied to this kind (smaller than the top-level step once it stopped solved)
         train_loss        mean loss of the training batches at θ_s for the steps s since the previous snapshot
         test_loss, test_accuracy (None where the task has no accuracy), solved (test_loss < the task's
-                          threshold), solved_at (first snapshot step at which it was solved, or None)
+                          threshold; never when scored by another loss than the task's), solved_at (first snapshot step at which it was solved, or None)
         grad_norm         global norm of the gradient before clipping; clipped: whether clipping fires on it
         clip_events       updates so far whose gradient was clipped; skipped: updates skipped as non-finite
         grad_hidden_norm  (T,) batch mean of ‖dL/dh_t‖₂; grad_cell_norm (T,) the same for c_t (LSTM, else None)
@@ -44,9 +44,10 @@ from time import perf_counter
 
 import numpy as np
 
-from app.core import KINDS, analysis, build_model
+from app.core import KINDS, Model, analysis, build_model
 from app.core.optim import clip_by_global_norm, make_optimizer
 from app.core.tasks import get_task
+from app.core.tasks.base import one_hot
 
 REASONS = ("steps", "seconds", "stopped", "solved")
 
@@ -73,6 +74,12 @@ class TrainConfig:
     seed: int = 0
     stop_when_solved: bool = False  # a kind stops updating once solved; the run ends when all have
     dtype: str = "float64"
+    # The readout, each None for the task's own: "linear" | "softmax", "mse" | "ce", "all" | "last".
+    # The lecture's pairing, softmax outputs scored by MSE against one-hot targets, is output="softmax",
+    # loss="mse" on a task of class labels.
+    output: str | None = None
+    loss: str | None = None
+    loss_on: str | None = None
 
     def __post_init__(self):
         if not self.kinds or len(set(self.kinds)) != len(self.kinds):
@@ -86,7 +93,11 @@ class TrainConfig:
             raise ValueError("steps must be at least 0")
         if not self.lr > 0:
             raise ValueError("lr must be positive")
-        get_task(self.task).resolve(**self.task_params)
+        task = get_task(self.task)
+        task.resolve(**self.task_params)
+        output, loss, _ = readout_of(self, task)
+        if loss == "ce" and (output != "softmax" or task.loss != "ce"):
+            raise ValueError("loss ce needs output softmax and a task of class labels")
 
     def with_(self, **changes) -> "TrainConfig":
         return replace(self, **changes)
@@ -128,39 +139,30 @@ def train(config: TrainConfig, should_stop: Callable[[], bool] | None = None) ->
     task = get_task(config.task)
     params = task.resolve(**config.task_params)
     dtype = np.dtype(config.dtype)
-    data_seed, test_seed = np.random.SeedSequence(config.seed).spawn(2)
-    data_rng = np.random.default_rng(data_seed)
-    x_test, y_test = _cast(*task.sample(np.random.default_rng(test_seed), config.test_size, **params), dtype)
-    run_options = {"loss": task.loss, "loss_on": task.loss_on}
-    threshold = task.threshold(**params)
+    test_seed = np.random.SeedSequence(config.seed).spawn(2)[1]
+    x_test, labels_test = _cast(
+        *task.sample(np.random.default_rng(test_seed), config.test_size, **params), dtype
+    )
+    _, loss, loss_on = readout_of(config, task)
+    y_test = _targets(labels_test, config, task, params)
+    run_options = {"loss": loss, "loss_on": loss_on}
+    # "solved" is the task's threshold on its own loss; scored another way, no threshold applies
+    threshold = task.threshold(**params) if (loss, loss_on) == (task.loss, task.loss_on) else -np.inf
 
     busy_since = perf_counter()
     elapsed = 0.0
-    learners = [
-        _Learner(kind, config, (task.input_size(**params), task.output_size(**params)), task.output)
-        for kind in config.kinds
-    ]
+    learners = _learners(config, task, params)
+    batches = _batches(config, task, params)
 
     def trace_next_batch():
-        x, y = _cast(*task.sample(data_rng, config.batch_size, **params), dtype)
-        for learner in learners:
-            if learner.done:
-                continue
-            started = perf_counter()
-            trace = learner.model.run(x, y, truncate=config.truncate, **run_options)
-            learner.trace = trace
-            learner.losses.append(float(trace.loss))
-            learner.clipped_grads, learner.grad_norm, learner.clipped = clip_by_global_norm(
-                trace.grads, config.clip
-            )
-            learner.elapsed += perf_counter() - started
+        _trace_batch(learners, *next(batches), config, run_options)
 
     def evaluate(model) -> tuple[float, float | None]:
         """Test loss and accuracy. The test trace is dropped on return, before the gradient curves are
         computed: holding both at once grows the heap past what training uses, and the allocator hands the
         excess back to the system only for the next updates to fault it in again, page by page."""
         test = model.run(x_test, y_test, backward=False, **run_options)
-        return float(test.loss), task.accuracy(test.outputs, y_test, **params)
+        return float(test.loss), task.accuracy(test.outputs, labels_test, **params)
 
     def snapshot_entry(learner: _Learner, step: int) -> dict:
         started = perf_counter()
@@ -230,6 +232,71 @@ def train(config: TrainConfig, should_stop: Callable[[], bool] | None = None) ->
                 _update(learner)
         step += 1
         trace_next_batch()
+
+
+def fit(config: TrainConfig, should_stop: Callable[[], bool] | None = None) -> dict[str, Model]:
+    """The networks after config.steps updates, without snapshots: the same parameters as train(config)'s
+    at its last step (stop_when_solved and seconds are not used: the count of updates alone decides).
+    Raises Stopped when should_stop() turns true between updates."""
+    task = get_task(config.task)
+    params = task.resolve(**config.task_params)
+    _, loss, loss_on = readout_of(config, task)
+    run_options = {"loss": loss, "loss_on": loss_on}
+    learners = _learners(config, task, params)
+    batches = _batches(config, task, params)
+    for _ in range(config.steps):
+        if should_stop is not None and should_stop():
+            raise Stopped("training stopped before its last update")
+        _trace_batch(learners, *next(batches), config, run_options)
+        for learner in learners:
+            _update(learner)
+    return {learner.kind: learner.model for learner in learners}
+
+
+class Stopped(Exception):
+    """fit() was told to stop (its caller left) before the last update."""
+
+
+def _learners(config: TrainConfig, task, params: dict) -> list[_Learner]:
+    sizes = (task.input_size(**params), task.output_size(**params))
+    output = readout_of(config, task)[0]
+    return [_Learner(kind, config, sizes, output) for kind in config.kinds]
+
+
+def _batches(config: TrainConfig, task, params: dict) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The training batches, from the first of the seed's two child seeds (the second draws the test set)."""
+    dtype = np.dtype(config.dtype)
+    data_rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(2)[0])
+    while True:
+        x, y = _cast(*task.sample(data_rng, config.batch_size, **params), dtype)
+        yield x, _targets(y, config, task, params)
+
+
+def readout_of(config: TrainConfig, task) -> tuple[str, str, str]:
+    """(output, loss, loss_on): the config's choices, the task's where it has none."""
+    return config.output or task.output, config.loss or task.loss, config.loss_on or task.loss_on
+
+
+def _targets(y: np.ndarray, config: TrainConfig, task, params: dict) -> np.ndarray:
+    """The task's targets as the loss needs them: class labels become one-hot vectors for MSE."""
+    if readout_of(config, task)[1] == "mse" and task.loss == "ce":
+        return one_hot(y, task.output_size(**params)).astype(config.dtype)
+    return y
+
+
+def _trace_batch(learners: list[_Learner], x, y, config: TrainConfig, run_options: dict) -> None:
+    """Each learner still training runs the batch and clips its gradient, ready for _update."""
+    for learner in learners:
+        if learner.done:
+            continue
+        started = perf_counter()
+        trace = learner.model.run(x, y, truncate=config.truncate, **run_options)
+        learner.trace = trace
+        learner.losses.append(float(trace.loss))
+        learner.clipped_grads, learner.grad_norm, learner.clipped = clip_by_global_norm(
+            trace.grads, config.clip
+        )
+        learner.elapsed += perf_counter() - started
 
 
 def _update(learner: _Learner) -> None:

@@ -7,7 +7,7 @@ configuration of its own starts from scene N's preset (static/js/lesson/lesson.j
 is the values of the parameters that request takes. This module follows those rules step by step, so that
 an export asks the API exactly what the page will ask when the file is opened.
 
-The lesson's scenes are read from static/js/lesson/scenes.js, where they are defined.
+The lesson's scenes are those of static/lesson/scenes.json, as the API serves them (app.web.presets).
 """
 
 import json
@@ -16,16 +16,12 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlsplit
 
-from app.paths import STATIC_DIR
-
 PAGE_PARAMS = {  # as PAGE_PARAMS in static/js/state.js: the page's own parameters, in no request
     "lang": {"type": "string", "default": None},
     "projection": {"type": "boolean", "default": False},
     "preset": {"type": "string", "default": None},
     "lesson": {"type": "integer", "default": None},
 }
-SCENES_JS = STATIC_DIR / "js" / "lesson" / "scenes.js"
-_SCENE = re.compile(r'\bid:\s*"([\w-]+)",\s*preset:\s*"([\w-]+)"')
 
 # What the lesson's widgets (static/js/lesson/widgets.js) ask for beyond their scene's preset: the
 # "exploding" button of the spectral-radius scene sets ρ = 2 (its "vanishing" button, ρ = 0.9, is the
@@ -36,10 +32,9 @@ LESSON_FULL_BPTT = {"truncated-bptt-cut"}
 
 def lesson_presets() -> list[str]:
     """The preset of each lesson scene, in scene order."""
-    found = [preset for _, preset in _SCENE.findall(SCENES_JS.read_text(encoding="utf-8"))]
-    if not found:
-        raise ValueError(f"no scenes found in {SCENES_JS}")
-    return found
+    from app.web.presets import SCENES
+
+    return [scene["preset"] for scene in SCENES]
 
 
 def _same(a, b) -> bool:

@@ -1,7 +1,7 @@
 """GET /api/meta and the presets: what the page builds its controls from.
 
 Kinds, tasks (sizes, output, loss, baseline and threshold with what they mean, their own parameters),
-the lesson presets, and every request parameter's type, default, bounds and description, generated from
+the lesson presets and scenes, and every request parameter's type, default, bounds and description, generated from
 the schemas, so the page never holds a copy that could drift from what the server accepts.
 """
 
@@ -11,7 +11,7 @@ from app import __version__
 from app.core import KINDS
 from app.core.tasks import TASKS
 from app.web.encode import JSONResponse
-from app.web.presets import PRESETS
+from app.web.presets import PRESETS, SCENES
 from app.web.schemas import GradcheckConfig, TraceConfig, TrainConfig, parameters
 
 router = APIRouter(prefix="/api", tags=["meta"])
@@ -23,6 +23,7 @@ def meta_payload(settings) -> dict:
         "kinds": list(KINDS),
         "tasks": {name: task.describe() for name, task in TASKS.items()},
         "presets": list(PRESETS.values()),
+        "scenes": SCENES,
         "parameters": {
             "trace": parameters(TraceConfig),
             "train": parameters(TrainConfig),

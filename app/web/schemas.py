@@ -100,13 +100,34 @@ class ModelConfig(BaseModel):
     forget_bias: float = Field(
         1.0, ge=-10, le=10, description="LSTM forget-gate bias b_f; 1 keeps c_t at the start.", examples=[1.0]
     )
-    update_bias: float = Field(0.0, ge=-10, le=10, description="GRU update-gate bias b_z.", examples=[0.0])
+    update_bias: float = Field(
+        2.0,
+        ge=-10,
+        le=10,
+        description="GRU update-gate bias b_z; z_t keeps h_{t−1}, so 2 keeps about 0.88 of it per step at the start.",
+        examples=[2.0],
+    )
     truncate: int | None = Field(
         None,
         ge=1,
         le=500,
         description="Truncated BPTT: no gradient flows back across every k-th step; null = full BPTT.",
         examples=[10],
+    )
+    output: Literal["linear", "softmax"] | None = Field(
+        None,
+        description="Output layer ŷ_t = W_hy h_t + b_y or its softmax; null = the task's.",
+        examples=[None],
+    )
+    loss: Literal["mse", "ce"] | None = Field(
+        None,
+        description="Loss per step: mean squared error or cross-entropy (needs softmax); null = the task's.",
+        examples=[None],
+    )
+    loss_on: Literal["all", "last"] | None = Field(
+        None,
+        description="Steps that carry loss: every step or only the last; null = the task's.",
+        examples=[None],
     )
 
     @field_validator("cells")
@@ -140,6 +161,19 @@ class ModelConfig(BaseModel):
         data.update(self.task_params())
         return data
 
+    def readout(self) -> tuple[str, str, str]:
+        """(output, loss, loss_on), the task's where the configuration leaves them null; 422 naming `loss`
+        for a pairing that cannot be computed."""
+        task = TASKS[self.task]
+        output, loss = self.output or task.output, self.loss or task.loss
+        if loss == "ce" and output != "softmax":
+            raise ConfigError(
+                "loss", "loss ce (cross-entropy) needs output softmax; choose output softmax or loss mse"
+            )
+        if loss == "ce" and task.loss != "ce":
+            raise ConfigError("loss", f"task {task.name} has real-valued targets, so its loss must be mse")
+        return output, loss, self.loss_on or task.loss_on
+
     def init_options(self) -> dict:
         """Keyword options of build_model (each kind ignores the ones that are not its own)."""
         return {
@@ -157,21 +191,6 @@ class TraceConfig(ModelConfig):
     """One forward and backward pass of each chosen cell on the same batch, with everything recorded."""
 
     batch: int = Field(8, ge=1, le=64, description="Examples B in the batch.", examples=[8])
-    output: Literal["linear", "softmax"] | None = Field(
-        None,
-        description="Output layer ŷ_t = W_hy h_t + b_y or its softmax; null = the task's.",
-        examples=[None],
-    )
-    loss: Literal["mse", "ce"] | None = Field(
-        None,
-        description="Loss per step: mean squared error or cross-entropy (needs softmax); null = the task's.",
-        examples=[None],
-    )
-    loss_on: Literal["all", "last"] | None = Field(
-        None,
-        description="Steps that carry loss: every step or only the last; null = the task's.",
-        examples=[None],
-    )
     example: int = Field(
         0,
         ge=0,
@@ -188,6 +207,14 @@ class TraceConfig(ModelConfig):
     )
     include_weights: bool = Field(
         False, description="Also send each cell's parameters (sliced to the units shown).", examples=[False]
+    )
+    trained_steps: int = Field(
+        0,
+        ge=0,
+        le=3000,
+        description="Trace the networks after this many training updates (the training defaults, same seed "
+        "and batches as POST /api/train); 0 = as initialised.",
+        examples=[0],
     )
 
     @field_validator("example")
@@ -206,7 +233,7 @@ class TrainConfig(ModelConfig):
     optimizer: Literal["adam", "sgd"] = Field(
         "adam", description="Adam, or SGD with momentum.", examples=["adam"]
     )
-    lr: float = Field(0.01, ge=1e-5, le=1.0, description="Learning rate.", examples=[0.01])
+    lr: float = Field(0.02, ge=1e-5, le=1.0, description="Learning rate.", examples=[0.02])
     momentum: float = Field(
         0.9, ge=0, le=0.999, description="SGD momentum (ignored by Adam).", examples=[0.9]
     )
@@ -217,12 +244,19 @@ class TrainConfig(ModelConfig):
         description="Clip the global gradient norm to this; null = no clipping.",
         examples=[1.0],
     )
-    steps: int = Field(300, ge=1, le=5000, description="Training steps (one batch each).", examples=[300])
+    steps: int = Field(
+        300,
+        ge=1,
+        le=5000,
+        description="Training updates (one batch each); the run is the same on every machine.",
+        examples=[300],
+    )
     seconds: float | None = Field(
         None,
         ge=0.5,
         le=60,
-        description="Stop after this many seconds of computing, whatever steps says; null = run all steps.",
+        description="Optionally also stop after this many seconds of computing (then the result depends on "
+        "the machine's speed); null = run all steps.",
         examples=[10.0],
     )
     snapshot_every: int = Field(

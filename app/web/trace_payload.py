@@ -19,8 +19,8 @@ from app.core.optim import global_norm
 from app.core.tasks import TASKS, Task
 from app.core.tasks.base import one_hot
 from app.web.encode import array, first_nonfinite_step, int_array, number
-from app.web.errors import ConfigError
 from app.web.schemas import TraceConfig
+from app.web.trained import trained_params
 
 MAX_STEPS_2D = 100
 GATE_NAMES = {
@@ -69,15 +69,7 @@ def sequence_length(config: TraceConfig) -> int:
 def prepare(config: TraceConfig) -> Prepared:
     task = TASKS[config.task]
     params = config.task_params()
-    output = config.output or task.output
-    loss = config.loss or task.loss
-    loss_on = config.loss_on or task.loss_on
-    if loss == "ce" and output != "softmax":
-        raise ConfigError(
-            "loss", "loss ce (cross-entropy) needs output softmax; choose output softmax or loss mse"
-        )
-    if loss == "ce" and task.loss != "ce":
-        raise ConfigError("loss", f"task {task.name} has real-valued targets, so its loss must be mse")
+    output, loss, loss_on = config.readout()
     data_seed = np.random.SeedSequence(config.seed).spawn(2)[0]
     x, y = task.sample(np.random.default_rng(data_seed), config.batch, **params)
     K = task.output_size(**params)
@@ -95,6 +87,9 @@ def prepare(config: TraceConfig) -> Prepared:
         )
         for kind in config.cells
     }
+    if config.trained_steps:
+        for kind, trained in trained_params(config).items():
+            models[kind].params = trained
     return Prepared(config, task, params, x, y, output, loss, loss_on, models)
 
 

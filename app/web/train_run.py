@@ -30,7 +30,11 @@ STATUS = {"steps": "done", "solved": "done", "seconds": "done", "stopped": "stop
 
 
 def core_config(config: TrainConfig) -> core_train.TrainConfig:
+    output, loss, loss_on = config.readout()
     return core_train.TrainConfig(
+        output=output,
+        loss=loss,
+        loss_on=loss_on,
         task=config.task,
         task_params=config.task_params(),
         kinds=tuple(config.cells),

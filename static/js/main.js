@@ -18,6 +18,7 @@ import { formatNumber, language, loadLanguage, pickLanguage, t, translatePage } 
 import { errorText, overflowText, showBanner, showError } from "./messages.js";
 import { downloadPng, redraw, setLoading } from "./render.js";
 import { State, buildTable } from "./state.js";
+import { setScenes } from "./lesson/scenes.js";
 import { TrainingRun } from "./train.js";
 
 const $ = (id) => document.getElementById(id);
@@ -254,6 +255,7 @@ async function start() {
   const query = new URLSearchParams(location.search);
   const [meta] = await Promise.all([getMeta(), loadLanguage(pickLanguage(query.get("lang")))]);
   page.meta = meta;
+  setScenes(meta.scenes);
   page.state = new State(buildTable(meta));
   page.state.readURL(location.search);
   if (page.state.get("preset")) {

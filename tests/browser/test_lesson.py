@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from app.web.presets import SCENES
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,14 +28,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def scenes() -> list[dict]:
-    """(id, preset, view) of every scene, in order, from the scene table the page uses."""
-    source = (ROOT / "static" / "js" / "lesson" / "scenes.js").read_text(encoding="utf-8")
-    found = re.findall(r'id: "([\w-]+)",\s*preset: "([\w-]+)",\s*view: "([\w-]+)"', source)
-    return [{"id": i, "preset": p, "view": v} for i, p, v in found]
-
-
-SCENES = scenes()
+# SCENES: the scenes the page gets from /api/meta, in order (app.web.presets)
 
 
 def wait_scene(page, n: int) -> None:

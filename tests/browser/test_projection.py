@@ -4,11 +4,12 @@ reduced to the essentials, the lesson's scenes walked with the keyboard in both 
 Screenshots go to test-output/screenshots/lesson-projection-<lang>-<scene>.png: look at them.
 """
 
-import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from app.web.presets import SCENES
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +32,7 @@ LINE_WIDTHS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(
 
 
 def scene_count() -> int:
-    source = (ROOT / "static" / "js" / "lesson" / "scenes.js").read_text(encoding="utf-8")
-    return len(re.findall(r'^\s+id: "[\w-]+",$', source, flags=re.M))
+    return len(SCENES)
 
 
 def wait_scene(page, n: int) -> None:

@@ -58,17 +58,11 @@ def test_experiment_copy_varies_the_delay(tmp_path, capsys):
 
 
 def test_experiment_runs_a_preset_side_by_side(tmp_path, capsys, monkeypatch):
-    from app.core import presets
+    from app.web import presets
 
-    tiny = dict(presets.TRAIN_PRESETS["classroom"])
-    tiny["config"] = {
-        **tiny["config"],
-        "task_params": {"T": 6},
-        "hidden_size": 3,
-        "steps": 12,
-        "test_size": 8,
-    }
-    monkeypatch.setitem(presets.TRAIN_PRESETS, "tiny", tiny)
+    lesson = presets.PRESETS["lstm-learns"]
+    tiny = {**lesson, "train": {**lesson["train"], "T": 6, "H": 3, "steps": 12, "test_size": 8}}
+    monkeypatch.setitem(presets.PRESETS, "tiny", tiny)
     out = tmp_path / "preset.json"
     assert main(["experiment", "--preset", "tiny", "--out", str(out)]) == 0
     assert capsys.readouterr().err.count("[1/1] T=6") == 2
@@ -78,7 +72,7 @@ def test_experiment_runs_a_preset_side_by_side(tmp_path, capsys, monkeypatch):
         ("lstm", 12, "steps"),
     ]
     assert [p[0] for p in report["runs"][0]["curve"]] == [0, 10, 12]
-    assert report["config"]["seconds"] == 10.0
+    assert report["config"]["seconds"] is None and report["config"]["steps"] == 12  # updates, not seconds
     assert main(["experiment", "copy", "--preset", "tiny"]) == 2
     assert "trains on 'adding'" in capsys.readouterr().err
 

@@ -76,7 +76,7 @@ def test_gate_biases():
     for gate in "igo":
         np.testing.assert_array_equal(lstm[f"b_{gate}"], 0.0)
     np.testing.assert_array_equal(_init("lstm", forget_bias=2.5)["b_f"], 2.5)
-    np.testing.assert_array_equal(_init("gru")["b_z"], 0.0)
+    np.testing.assert_array_equal(_init("gru")["b_z"], 2.0)  # keeps ≈ 0.88 of h_{t−1} per step
     np.testing.assert_array_equal(_init("gru", update_bias=-1.0)["b_z"], -1.0)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from app.core import analysis, build_model
 from app.core.tasks import get_task
-from app.core.train import TrainConfig, train
+from app.core.train import Stopped, TrainConfig, fit, train
 
 SMALL = TrainConfig(
     task="adding",
@@ -258,3 +258,22 @@ def test_config_rejects_nonsense():
         TrainConfig(task_params={"T": 1})
     with pytest.raises(ValueError, match="unknown task"):
         TrainConfig(task="nope")
+
+
+def test_fit_is_train_without_snapshots():
+    """fit's networks are train's at its last step: their held-out loss is the final snapshot's, exactly."""
+    models = fit(SMALL)
+    final = list(train(SMALL))[-1]
+    task = get_task(SMALL.task)
+    params = task.resolve(**SMALL.task_params)
+    test_seed = np.random.SeedSequence(SMALL.seed).spawn(2)[1]
+    x, y = task.sample(np.random.default_rng(test_seed), SMALL.test_size, **params)
+    for kind, model in models.items():
+        loss = model.run(x, y, loss=task.loss, loss_on=task.loss_on, backward=False).loss
+        assert loss == final["cells"][kind]["test_loss"]
+
+
+def test_fit_stops_when_told():
+    calls = itertools.count()
+    with pytest.raises(Stopped):
+        fit(SMALL, should_stop=lambda: next(calls) >= 2)

@@ -1,4 +1,4 @@
-"""The lesson's presets and scenes: every scene of static/js/lesson/scenes.js names a preset the API serves and
+"""The lesson's presets and scenes: every scene of static/lesson/scenes.json names a preset the API serves and
 has its words in both languages, and the preset made for the truncated-BPTT scene shows what it says."""
 
 import json
@@ -7,16 +7,12 @@ import re
 import pytest
 
 from app.paths import STATIC_DIR
-from app.web.presets import PRESETS
-
-SCENES_JS = STATIC_DIR / "js" / "lesson" / "scenes.js"
+from app.web.presets import PRESETS, SCENES
 
 
 def scenes() -> list[dict]:
-    """(id, preset, view) of each scene, in order, read from the scene table."""
-    source = SCENES_JS.read_text(encoding="utf-8")
-    found = re.findall(r'id: "([\w-]+)",\s*preset: "([\w-]+)",\s*view: "([\w-]+)"', source)
-    return [{"id": i, "preset": p, "view": v} for i, p, v in found]
+    """The scenes as the API serves them, in order."""
+    return SCENES
 
 
 def test_the_scenes_follow_the_lecture():
@@ -30,7 +26,7 @@ def test_every_scene_names_a_preset_the_api_serves(client):
     served = {p["name"]: p for p in client.get("/api/presets").json()["presets"]}
     for scene in scenes():
         assert scene["preset"] in served, scene
-    # the last scene trains: its preset is the classroom run of app.core.presets
+    # the last scene trains: its preset is the lesson's training run
     assert served[scenes()[-1]["preset"]]["train"] is not None
 
 

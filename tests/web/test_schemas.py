@@ -48,7 +48,7 @@ def test_parameters_table_has_bounds_choices_and_nullability():
     table = parameters(TrainConfig)
     assert table["lr"] | {"description": None, "examples": None} == {
         "type": "number",
-        "default": 0.01,
+        "default": 0.02,
         "nullable": False,
         "description": None,
         "examples": None,

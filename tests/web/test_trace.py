@@ -41,7 +41,7 @@ def core_traces():
     x, y = task.sample(rng, 4, T=24)
     out = {}
     for kind in CONFIG["cells"]:
-        model = build_model(kind, 2, 12, 1, seed=3, spectral_radius=1.0, forget_bias=1.0, update_bias=0.0)
+        model = build_model(kind, 2, 12, 1, seed=3, spectral_radius=1.0, forget_bias=1.0, update_bias=2.0)
         out[kind] = (model, model.run(x, y, loss="mse", loss_on="last"))
     return x, y, out
 

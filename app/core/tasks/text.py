@@ -81,5 +81,9 @@ class Text(Task):
     def accuracy(self, outputs, y, **params):
         return argmax_accuracy(outputs, y, slice(None))
 
+    def describe(self, **params) -> dict:
+        """Also the vocabulary, so that one-hot inputs and outputs can be shown as the characters they are."""
+        return {**super().describe(**params), "vocabulary": list(corpus()[1])}
+
 
 TASK = Text()

@@ -3,6 +3,7 @@
 // Every number drawn is the API's; nothing here computes model math.
 
 import { COLORS, REFERENCE, baseLayout, emptyFigure, heatmap, kindName, lineWidth, scale, steps, subplots, values } from "../charts/common.js";
+import { followedUnit } from "../claims.js";
 
 /** [lo, hi] in decades for a log axis that fits the positive values, with `headroom` decades above. */
 function decades(values_, headroom = 0.3) {
@@ -19,6 +20,24 @@ function logAxisOf(values_, headroom) {
 /** A dashed vertical line across the plot at x (steps are drawn at 1…T, so a cut sits between two). */
 function verticalLine(x, { color = REFERENCE, width = 2, dash = "dash" } = {}) {
   return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width, dash } };
+}
+
+/** Shown for a character: blanks and line breaks as visible signs. */
+const VISIBLE = { " ": "␣", "\n": "↵", "\t": "⇥" };
+
+/**
+ * The character the example's step t predicts (its target y_t), for a task with a vocabulary (text); null
+ * otherwise. Targets are class labels, or their one-hot rows when the softmax is scored by MSE.
+ */
+function targetCharacters(trace) {
+  const vocabulary = trace?.task?.vocabulary;
+  const targets = values(trace?.example?.targets);
+  if (!vocabulary || !targets) return null;
+  const index = (row) => (Array.isArray(row) ? row.indexOf(Math.max(...row)) : row);
+  return targets.map((row) => {
+    const ch = vocabulary[index(row)] ?? "?";
+    return VISIBLE[ch] ?? ch;
+  });
 }
 
 /** Scene "error": the error E_t of every step (bars) and their sum, the loss. */
@@ -39,7 +58,16 @@ export function stepLossFigure(trace, ctx) {
       hovertemplate: `${name}<br>t = %{x}: %{y:.4~g}<extra></extra>`,
     };
   });
-  const layout = baseLayout(ctx, { title, x: ctx.t("axis.t"), y: ctx.t("lesson.steploss.y"), bargap: 0.2, showlegend: false });
+  const chars = targetCharacters(trace);
+  const layout = baseLayout(ctx, {
+    title,
+    x: chars ? ctx.t("lesson.steploss.x_chars") : ctx.t("axis.t"),
+    y: ctx.t("lesson.steploss.y"),
+    bargap: 0.2,
+    showlegend: false,
+    // one step per tick, labelled with the character the step predicts, when the task is a text
+    xaxis: chars ? { tickmode: "array", tickvals: steps(chars.length), ticktext: chars, tickangle: 0 } : {},
+  });
   const [kind, cell] = cells[0];
   layout.annotations = [
     {
@@ -161,51 +189,91 @@ export function truncationFigure(trace, full, ctx) {
   return { data, layout };
 }
 
-/** Scenes "forget", "input", "output": one LSTM gate of the example (unit × step) and its mean per step. */
-export function gateFigure(trace, gate, ctx) {
-  const label = ctx.t(`gate.lstm.${gate}`);
+/**
+ * The gate scenes: one gate of a trained cell on the traced example. Three panels share the time axis:
+ * the example's input (the number, and the steps the task marks), the gate of every unit (unit × step),
+ * and the gate of the unit the scene follows (followedUnit in claims.js: the unit that keeps a value, or the
+ * one whose gate opens most at the marked steps), so what the gate does is seen against what came in.
+ */
+export function gateFigure(trace, scene, ctx) {
+  const kind = scene.cell || "lstm";
+  const gate = scene.gate;
+  const label = ctx.t(`gate.${kind}.${gate}`);
   const title = ctx.t("lesson.gate.title", { gate: label });
-  const cell = trace?.cells?.lstm;
+  const cell = trace?.cells?.[kind];
   const grid = values(cell?.gates?.[gate]);
   if (!grid) return emptyFigure(ctx, title, ctx.t("chart.gates.none"));
-  const mean = values(cell.gate_means?.[gate]) || [];
+  const inputs = values(trace.example?.inputs) || [];
+  const u = followedUnit(scene.unit || "kept", trace, kind, gate);
+  const unit = u === null ? null : cell.units[u];
   const xLabel = ctx.t("axis.t");
+  const x = steps(grid.length);
   const { ids, layout: panels } = subplots(
     ctx,
-    [{ title: ctx.t("lesson.gate.example"), color: COLORS.lstm }, { title: ctx.t("lesson.gate.mean"), yTitle: " " }],
-    { cols: 1, gapY: 0.3, xTitle: xLabel, yTitle: ctx.t("axis.unit") },
+    [
+      { title: ctx.t("lesson.gate.input"), yTitle: " " },
+      { title: ctx.t("lesson.gate.example"), color: COLORS[kind] },
+      { title: unit === null ? " " : ctx.t(`lesson.gate.unit.${scene.unit || "kept"}`, { unit, gate: label }), yTitle: " " },
+    ],
+    { cols: 1, gapY: 0.16, xTitle: xLabel, yTitle: ctx.t("axis.unit") },
   );
   const data = [
+    {
+      type: "bar",
+      name: ctx.t("lesson.gate.marked"),
+      x,
+      y: inputs.map((row) => row[row.length - 1]),
+      xaxis: ids[0].x,
+      yaxis: ids[0].y,
+      marker: { color: REFERENCE },
+      hovertemplate: `${ctx.t("lesson.gate.marked")}<br>t = %{x}: %{y}<extra></extra>`,
+    },
+    {
+      type: "scatter",
+      mode: "lines",
+      name: ctx.t("lesson.gate.value"),
+      x,
+      y: inputs.map((row) => row[0]),
+      xaxis: ids[0].x,
+      yaxis: ids[0].y,
+      line: { color: "#1d2430", width: lineWidth(ctx, 1.5) },
+      hovertemplate: `x_t<br>t = %{x}: %{y:.3f}<extra></extra>`,
+    },
     heatmap(ctx, {
-      id: ids[0],
+      id: ids[1],
       grid,
       transpose: true,
-      x: steps(grid.length),
+      x,
       y: cell.units,
-      kind: "lstm",
+      kind,
       zmin: 0,
       zmax: 1,
-      meta: { cell: "lstm", field: `gates.${gate}` },
+      meta: { cell: kind, field: `gates.${gate}` },
       label,
       xLabel,
       yLabel: ctx.t("axis.unit"),
     }),
-    {
+  ];
+  if (u !== null) {
+    data.push({
       type: "scatter",
       mode: "lines",
-      name: ctx.t("lesson.gate.mean"),
-      meta: { cell: "lstm", field: `gate_means.${gate}` },
-      x: steps(mean.length),
-      y: mean,
-      xaxis: ids[1].x,
-      yaxis: ids[1].y,
-      line: { color: COLORS.lstm, width: lineWidth(ctx, 2.5) },
+      name: label,
+      meta: { cell: kind, field: `gates.${gate}`, unit },
+      x,
+      y: grid.map((row) => row[u]),
+      xaxis: ids[2].x,
+      yaxis: ids[2].y,
+      line: { color: COLORS[kind], width: lineWidth(ctx, 2.5) },
       hovertemplate: `${label}<br>t = %{x}: %{y:.3f}<extra></extra>`,
-    },
-  ];
+    });
+  }
   const layout = { ...baseLayout(ctx, { title, x: xLabel, y: ctx.t("axis.unit") }), ...panels };
-  layout.yaxis2 = { ...layout.yaxis2, range: [0, 1], dtick: 0.5 };
+  layout.yaxis = { ...layout.yaxis, range: [0, 1.05], dtick: 1, showticklabels: true };
+  layout.yaxis2 = { ...layout.yaxis2, dtick: 1, tickformat: "d" };
+  layout.yaxis3 = { ...layout.yaxis3, range: [0, 1.05], dtick: 0.5 };
   layout.showlegend = false;
+  layout.bargap = 0.3;
   layout.margin = { ...layout.margin, r: 48 };
   return { data, layout };
 }

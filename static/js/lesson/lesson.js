@@ -7,6 +7,7 @@
 // presets and control changes as if chosen in the controls, the trace as main.js fetched it.
 
 import { PLOTLY_CONFIG } from "../charts/common.js";
+import { fillQuantities } from "../claims.js";
 import { formatNumber, t } from "../i18n.js";
 import { plotlyReady } from "../render.js";
 import { button, el } from "./dom.js";
@@ -172,7 +173,7 @@ export class Lesson {
       ]),
       // the parts are placed by CSS grid areas: the projection theme puts them in another order
       el("div", { class: `lesson-body lesson-body-${scene.widget}` }, [
-        el("p", { class: "lesson-text" }, richText(t(`lesson.scene.${scene.id}.text`))),
+        el("p", { class: "lesson-text" }, this.sceneText(scene, null)),
         el("div", { class: "lesson-equations" }, scene.equations.map((source) => math(source))),
         el("div", { class: "lesson-widget", "aria-live": "off" }, [this.widget.element]),
         dots,
@@ -189,11 +190,22 @@ export class Lesson {
     this.onTrace();
   }
 
+  /**
+   * The scene's words with the numbers they quote (`{name}`, the quantities of its preset) read off `trace`
+   * and the comparison traces, or "…" until the scene's own trace is here.
+   */
+  sceneText(scene, trace) {
+    const preset = this.host.page.meta.presets.find((p) => p.name === scene.preset);
+    const payloads = { trace, compare: trace ? this.host.page.compare : [] };
+    return richText(fillQuantities(t(`lesson.scene.${scene.id}.text`), preset, payloads, (v) => formatNumber(v, 2)));
+  }
+
   /** The trace main.js has now: give it to the scene's widget when it is the scene's own. */
   async onTrace() {
     const trace = this.host.page.trace;
     const widget = this.widget;
     if (!widget || !this.isCurrent(trace)) return;
+    this.panel.querySelector(".lesson-text")?.replaceChildren(...this.sceneText(this.scene, trace));
     const note = this.panel.querySelector(".lesson-unavailable");
     try {
       await widget.update(trace);

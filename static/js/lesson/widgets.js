@@ -239,21 +239,23 @@ function truncateWidget(env) {
   };
 }
 
-// ---- 7–9. one LSTM gate at a time -------------------------------------------------------------------------
+// ---- the gate scenes: one gate at a time -----------------------------------------------------------------------
 
 function gateWidget(env) {
   const figure = figureBox(env);
   const parts = [figure];
   let bias = null;
-  if (env.scene.gate === "f") {
-    bias = slider(env, { key: "forget_bias", min: -2, max: 4, step: 0.25, label: env.t("lesson.gate.bias"), format: (v) => `b_f = ${env.fmt(v, 3)}` });
+  const biases = { f: ["forget_bias", "b_f"], z: ["update_bias", "b_z"] };
+  if (biases[env.scene.gate]) {
+    const [key, symbol] = biases[env.scene.gate];
+    bias = slider(env, { key, min: -2, max: 4, step: 0.25, label: env.t(`lesson.gate.bias.${symbol}`), format: (v) => `${symbol} = ${env.fmt(v, 3)}` });
     parts.unshift(bias.element);
   }
   return {
     element: el("div", { class: "lesson-controls" }, parts),
     update(trace) {
       bias?.sync();
-      env.draw(figure, gateFigure(trace, env.scene.gate, env.ctx()));
+      env.draw(figure, gateFigure(trace, env.scene, env.ctx()));
     },
   };
 }
