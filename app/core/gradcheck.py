@@ -12,13 +12,14 @@ looks like, which is where centred differences fail: in an exploding regime L(θ
 follow, and the difference is noise. The check is independent of BPTT: a forward pass only.
 
 relative error = |a − c| / max(|a|, |c|, floor), a the analytic gradient, c the complex-step one, and
-floor = max(RESOLUTION, T · u · G) / tolerance, so that an entry far below either limit is judged on its
-absolute error instead of reporting rounding as a failure:
-- the imaginary parts live at the scale h·dL/dθ; below the smallest normal float they lose precision,
-  so a derivative is resolved to about RESOLUTION = 1000 · tiny / h in absolute terms;
+floor = max(1000 · tiny / h, T · u · G) / tolerance, so that an entry far below either limit is judged on
+its absolute error instead of reporting rounding as a failure:
+- the imaginary parts live at the scale h·dL/dθ; below the smallest normal float (tiny) they lose
+  precision, so a derivative is resolved to about 1000 · tiny / h in absolute terms;
 - both methods multiply the same T step Jacobians, rounded (u = 2.2e-16) differently, so an entry is
-  exact to about T · u · G, G the largest |dL/dθ| of the cell. In an exploding regime G reaches 1e110
-  while an entry fed by a sparse input can be 1e49: its rounding is set by G, not by its own size.
+  exact to about T · u · G, G the largest |dL/dθ| over the same parameter (W_xh, W_hh, …). In an
+  exploding regime G reaches 1e110 while an entry of W_xh fed by a sparse input can be 1e49: its
+  rounding is set by G, not by its own size.
 
 Where the check cannot decide, it says so instead of failing (`reason`):
 - forward_overflow: the forward pass reached inf or nan at `step`; there is no derivative to compare;
@@ -40,11 +41,11 @@ from app.core.trace import Trace
 
 TOLERANCE = 1e-8
 STEP = 1e-100
-RESOLUTION = 1000 * np.finfo(np.float64).tiny / STEP
-# Largest imaginary part allowed in the forward's states: small enough that the h² terms of the
+TINY = np.finfo(np.float64).tiny
+# Largest imaginary part allowed in the forward's states: small enough that the (h·dθ)² terms of the
 # nonlinearities stay below rounding (see _derivative, which shrinks h when a state exceeds it).
-MAX_IMAG = 1e-20
-SMALLEST_STEP = 1e-290
+MAX_IMAG = 1e-9
+PROBE_STEP = 1e-280
 
 
 def sample_entries(params: dict, samples: int, rng: np.random.Generator) -> list[tuple[str, tuple]]:
@@ -84,18 +85,24 @@ def _derivative(
     model: Model, x, y, loss: str, loss_on: str, along: dict, name: str, index: tuple, kinks
 ) -> dict:
     """dL/dθ at (name, index) by the complex step, with the step h used and the relu kink, if any."""
-    h = STEP
-    while True:
+
+    def run(h: float):
         params = {k: v.astype(np.complex128) for k, v in model.params.items()}
         params[name][index] += 1j * h
         L, cache = _complex_forward(model, params, x, y, loss, loss_on, along)
-        largest = _largest_imag(cache)
-        if not largest > MAX_IMAG or not np.isfinite(largest):
-            break
-        # a state moved so far that the nonlinearities' h² terms could show: a smaller step, same answer
-        h *= MAX_IMAG / largest / 10
-        if h < SMALLEST_STEP:
+        return L, cache, _largest_imag(cache)
+
+    h = STEP
+    L, cache, largest = run(h)
+    if largest > MAX_IMAG:
+        # a state moved so far that the nonlinearities' (h·dθ)² terms could show. A probe with the
+        # smallest step measures the largest state derivative while it is still linear in h; the step
+        # that keeps every state within MAX_IMAG then gives the same derivative, to rounding.
+        _, _, probe = run(PROBE_STEP)
+        h = MAX_IMAG / 10 / (probe / PROBE_STEP) if probe > 0 else 0.0
+        if not probe <= MAX_IMAG or h < PROBE_STEP:
             return {"value": None, "h": h, "reason": "derivative_out_of_range", "step": None}
+        L, cache, largest = run(h)
     value = float(L.imag) / h
     if not np.isfinite(value) or not np.isfinite(largest):
         return {"value": None, "h": h, "reason": "derivative_out_of_range", "step": None}
@@ -121,15 +128,16 @@ def check(
     """Compare trace.grads (full BPTT of `model` on x, y) with the complex-step derivative at `entries`.
 
     Returns status ("passed" | "failed" | "uncheckable"), passed, reason (None, or {"code", "step",
-    "param"}), worst_relative_error (over the entries compared), overflow, floor, step (h), and checks:
-    one per entry compared, {param, index, analytic, numeric, abs_error, relative_error, h, status}, status
-    "passed", "failed", or a reason code for an entry the check cannot decide. Plain floats and None only.
+    "param"}), worst_relative_error (over the entries compared), overflow, floor (the complex step's own,
+    at h = STEP), step (STEP), and checks: one per entry compared, {param, index, analytic, numeric,
+    abs_error, relative_error, floor, h, status}, status "passed", "failed", or a reason code for an entry
+    the check cannot decide. Plain floats and None only.
     """
     x = np.asarray(x, dtype=np.float64)
     with np.errstate(all="ignore"):
-        finite = [np.abs(g[np.isfinite(g)]).max(initial=0.0) for g in trace.grads.values()]
-    rounding = len(x) * np.finfo(np.float64).eps * float(max(finite))
-    floor = max(RESOLUTION, rounding) / tolerance
+        largest = {name: float(np.abs(g[np.isfinite(g)]).max(initial=0.0)) for name, g in trace.grads.items()}
+    rounding = {name: len(x) * np.finfo(np.float64).eps * g for name, g in largest.items()}
+    floor = 1000 * TINY / STEP / tolerance
     result = {"status": "uncheckable", "passed": False, "reason": None, "worst_relative_error": None}
     result |= {"overflow": not trace.finite, "floor": floor, "step": STEP, "checks": []}
     with np.errstate(all="ignore"):
@@ -146,7 +154,7 @@ def check(
         for name, index in entries:
             analytic = float(trace.grads[name][index])
             entry = {"param": name, "index": list(index), "analytic": None, "numeric": None}
-            entry |= {"abs_error": None, "relative_error": None, "h": None, "status": None}
+            entry |= {"abs_error": None, "relative_error": None, "floor": None, "h": None, "status": None}
             if not np.isfinite(analytic):
                 entry["status"] = "gradient_overflow"
                 result["checks"].append(entry)
@@ -164,8 +172,9 @@ def check(
                 result["reason"] = result["reason"] or reason
             if found["value"] is not None:
                 error = abs(analytic - found["value"])
-                relative = error / max(abs(analytic), abs(found["value"]), floor)
-                entry.update(abs_error=error, relative_error=relative)
+                entry_floor = max(1000 * TINY / found["h"], rounding[name]) / tolerance
+                relative = error / max(abs(analytic), abs(found["value"]), entry_floor)
+                entry.update(abs_error=error, relative_error=relative, floor=entry_floor)
                 if entry["status"] is None:
                     entry["status"] = "passed" if relative < tolerance else "failed"
             result["checks"].append(entry)

@@ -25,7 +25,7 @@ from app.web.schemas import GradcheckConfig
 from app.web.trace_payload import prepare, sequence_length
 
 TOLERANCE = gradcheck.TOLERANCE
-NUMBERS = ("analytic", "numeric", "abs_error", "relative_error", "h")
+NUMBERS = ("analytic", "numeric", "abs_error", "relative_error", "floor", "h")
 
 router = APIRouter(prefix="/api", tags=["gradcheck"])
 

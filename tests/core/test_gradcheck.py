@@ -75,6 +75,13 @@ def test_an_exploding_chaotic_rnn_passes_along_its_recorded_trajectory():
     free = reference.rnn.forward({k: v.astype(complex) for k, v in model.params.items()}, x)
     assert np.abs(free["h"][-1].real - trace.hidden[-1]).max() > 0.1
 
+    def skew(grads):  # the output layer's gradients are small beside W_hh's; their own scale judges them
+        grads["W_hy"][0, 5] *= 1 + 1e-6
+        return grads
+
+    result, _ = run_check(model, x, y, "mse", "last", entries=entries, grads=skew)
+    assert result["status"] == "failed" and result["checks"][-1]["status"] == "failed"
+
 
 def test_a_huge_derivative_takes_a_smaller_step():
     """relu with spectral radius 20: states near 1e130, so h = 1e-100 would move them by O(1e30)."""

@@ -101,9 +101,9 @@ def test_the_ends_of_the_controls_pass(client, config):
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
 def test_the_largest_H_the_budget_admits_passes_at_T_500(app, client, kind):
-    config = {"cells": [kind], "T": 500, "batch": 1, "samples": 3, "spectral_radius": 20}
+    config = {"cells": [kind], "T": 500, "spectral_radius": 20}  # the page's batch and samples
     H = max_H(config, app.state.settings.work_budget)
-    assert H > 8
+    assert 32 < H < 256
     body = client.post("/api/gradcheck", json=config | {"H": H}).json()
     assert body["status"] == "passed", body["reason"]
 
