@@ -11,6 +11,13 @@ with h = 1e-100 the h² term is below rounding. The result is exact to rounding 
 looks like, which is where centred differences fail: in an exploding regime L(θ ± ε) is too rough to
 follow, and the difference is noise. The check is independent of BPTT: a forward pass only.
 
+Two details make it hold in every regime the page reaches:
+- the real parts of the states are pinned to the recorded ones (reference.rnn.pin): where the dynamics
+  are chaotic, rounding alone (complex arithmetic rounds differently) moves the trajectory by O(1) over a
+  few hundred steps, and the derivative must be taken along the trajectory whose gradient BPTT computed;
+- h shrinks below 1e-100 when a state's imaginary part would exceed MAX_IMAG (derivatives of 1e100 and
+  more, before anything overflows), so that the (h·dθ)² terms of tanh and exp stay below rounding.
+
 relative error = |a − c| / max(|a|, |c|, floor), a the analytic gradient, c the complex-step one, and
 floor = max(1000 · tiny / h, T · u · G) / tolerance, so that an entry far below either limit is judged on
 its absolute error instead of reporting rounding as a failure:
