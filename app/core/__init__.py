@@ -10,6 +10,9 @@ Arrays are time-first: x is (T, B, D), h_t stacked over time is (T, B, H). Insid
     model = build_model("lstm", input_size=D, hidden_size=H, output_size=K, seed=0)
     trace = model.run(x, y, loss="mse", loss_on="all", truncate=None)
 
+reference/ holds the same cells written as the lecture's equations (what the fast kernels are tested
+against), and gradcheck.py checks backprop through time against their complex-step derivative.
+
 This package imports nothing but NumPy and knows nothing of the web.
 """
 

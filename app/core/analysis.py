@@ -283,8 +283,7 @@ def analyse(model, trace, example: int = 0, parallel: bool = False) -> dict:
 
     parallel=True computes ‖∂s_T/∂s_t‖₂ on a second thread while this one does the rest (about as long).
     They only read the trace and the Jacobians, and NumPy lets go of the GIL inside its array operations,
-    so on two cores the LSTM's analyses at B = 32, T = 100, H = 64 take 26–29 ms instead of 37–39, with
-    the same numbers. Only with one BLAS thread per call (app.blas.single_threaded_blas, as the server
+    so on two cores the two halves overlap, with the same numbers. Only with one BLAS thread per call (app.blas.single_threaded_blas, as the server
     runs): OpenBLAS's own thread pool and a second thread of ours fight over the cores otherwise."""
     jac = jacobians(model, trace, example)
     backward = trace.grad_hidden is not None

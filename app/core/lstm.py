@@ -24,8 +24,8 @@ How the code is fused (the names that leave this file are the lecture's):
 - Step t multiplies the row [h_{t−1}, x_t, 1] (kept for every step as `inputs`) by [W | b]: one
   (B, H+D+1) × (H+D+1, 4H) matmul forward gives every gate, input part and bias included, and the
   loop has one (B, 4H) × (4H, H) matmul backward. [dW | db] = Σ_t δz_tᵀ [h_{t−1}, x_t, 1] is one matmul
-  per block of steps (bptt.py), one after the loop whenever the sequence fits one block. Against a
-  separate input projection before the loop this is 4% faster at (B, T, H, D) = (32, 200, 128, 16).
+  per block of steps (bptt.py), one after the loop whenever the sequence fits one block. This measured
+  faster than a separate input projection before the loop (`gradflow bench` has the figures).
 - σ(z) = ½ + ½ tanh(z/2) (see functional.py); the ½ inside is folded into the sigmoid rows of the weights
   used forward, so one tanh call covers all four gates.
 """
@@ -70,7 +70,7 @@ def forward(params: dict, x: np.ndarray, h0: np.ndarray | None = None, c0: np.nd
     half[: 3 * H] = 0.5  # tanh(z/2) for the sigmoid gates, and σ = ½ tanh(z/2) + ½ after it
     shift = 1.0 - half  # (4H,) ½ for the sigmoid gates, 0 for g
     # [W | b] with the ½ folded in, as a transposed view of a C-ordered matrix: OpenBLAS packs it faster
-    # for these small-B products (about 25% on the per-step matmul with its Haswell kernel).
+    # for these small-B products.
     Wb_T = np.ascontiguousarray(np.concatenate([W, b[:, None]], axis=1) * half[:, None]).T  # (H+D+1, 4H)
 
     inputs = np.empty((T, B, H + D + 1), dtype=W.dtype)

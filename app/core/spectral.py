@@ -1,8 +1,7 @@
 """The largest singular value of many matrices at once, for the ‖∂s_T/∂s_t‖₂ curve of analysis.py.
 
-np.linalg.svd finds all singular values, about 0.6 ms for one 128 × 128 matrix on the machine this was
-measured on: 60 ms for the 100 products of an LSTM with H = 64 over T = 100 steps. Only the largest is
-needed, and products of several Jacobians have it well separated from the rest, which is where Lanczos
+np.linalg.svd finds all singular values, and a trace needs them for T products of Jacobians, which
+makes the exact SVD the largest cost of the analyses. Only the largest is needed, and products of several Jacobians have it well separated from the rest, which is where Lanczos
 iteration on PᵀP converges in a few steps. Matrices it cannot settle fall back to the exact SVD.
 """
 

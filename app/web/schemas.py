@@ -6,7 +6,7 @@ builds its controls from that. Unknown fields are rejected (extra="forbid") and 
 
 - TraceConfig: one forward and backward pass of the chosen cells on one batch of a task.
 - TrainConfig: training the chosen cells side by side on the same data stream.
-- GradcheckConfig: a TraceConfig plus how many parameter entries to check by finite differences.
+- GradcheckConfig: a TraceConfig plus how many parameter entries the gradient check compares.
 
 Task parameters (T, V, S, delay, period, noise, L) are flat fields so that a configuration is a plain URL
 query; null means the chosen task's default, and a parameter the chosen task does not have is ignored
@@ -281,7 +281,7 @@ class TrainConfig(ModelConfig):
 
 
 class GradcheckConfig(TraceConfig):
-    """A trace configuration plus the finite-difference check's own two settings."""
+    """A trace configuration plus how many parameter entries the gradient check compares."""
 
     samples: int = Field(
         12, ge=1, le=64, description="Parameter entries checked per cell, drawn with the seed.", examples=[12]
@@ -290,7 +290,8 @@ class GradcheckConfig(TraceConfig):
         1e-5,
         ge=1e-8,
         le=1e-2,
-        description="Step ε of the centred difference (L(θ+ε) − L(θ−ε)) / 2ε.",
+        description="Ignored: the check uses the complex step, which has no step size to tune; accepted "
+        "so that older links keep working.",
         examples=[1e-5],
     )
 

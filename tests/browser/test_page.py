@@ -243,6 +243,26 @@ def test_gradients_verified_badge_shows_the_worst_relative_error(page, server_ur
     assert "Gradients verified" in text
 
 
+def test_badge_says_why_a_regime_is_not_checkable_in_both_languages(page, server_url, helpers):
+    """An exploding relu RNN overflows in the forward pass: the badge says so, neither red nor "failed"."""
+    query = "cells=rnn&T=500&H=16&spectral_radius=20&activation=relu&seed=3"
+    open_page(page, server_url, helpers, query)
+    page.wait_for_selector("#verify-badge[data-state='uncheckable']", timeout=30_000)
+    check = httpx.get(f"{server_url}/api/gradcheck?{query}", timeout=30).json()
+    assert check["status"] == "uncheckable" and check["reason"]["code"] == "forward_overflow"
+    step = check["reason"]["step"] + 1  # the page counts steps from 1
+    text = page.text_content("#verify-badge")
+    assert text == f"RNN: gradients not checkable here, because the forward pass overflowed at step {step}"
+    assert "failed" not in text
+    page.click("#lang-btn")
+    page.wait_for_function("() => document.documentElement.lang === 'ko'")
+    page.wait_for_selector("#verify-badge[data-state='uncheckable']", timeout=30_000)
+    page.wait_for_function(
+        "(step) => document.getElementById('verify-badge').textContent.includes(`${step}단계`)", arg=step
+    )
+    assert "때문에 여기서는 기울기를 검사할 수 없음" in page.text_content("#verify-badge")
+
+
 def test_korean_from_the_url_and_the_toggle(page, server_url, helpers):
     open_page(page, server_url, helpers, f"{SMALL}&lang=ko")
     assert page.get_attribute("html", "lang") == "ko"

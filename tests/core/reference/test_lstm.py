@@ -1,0 +1,33 @@
+"""app/core/reference/lstm.py: the fused LSTM kernel equals the plain one to 1e-12, for every option."""
+
+import pytest
+
+from tests.core.reference.conftest import HEADS
+
+
+@pytest.mark.parametrize("initial", [False, True])
+@pytest.mark.parametrize("truncate", [None, 1, 3])
+def test_kernel_matches_reference(ref, truncate, initial):
+    fast, (grads, grad_hidden, grad_cell), plain, (plain_grads, plain_hidden, plain_cell) = ref.both(
+        "lstm", truncate=truncate, initial=initial, forget_bias=0.5
+    )
+    ref.close(fast["hidden"], plain["h"], "h_t")
+    ref.close(fast["cell"], plain["c"], "c_t")
+    for gate in ("f", "i", "g", "o"):
+        ref.close(fast["gates"][gate], plain[gate], f"{gate}_t")
+    for name, g in plain_grads.items():
+        ref.close(grads[name], g, name)
+    ref.close(grad_hidden, plain_hidden, "dL/dh_t")
+    ref.close(grad_cell, plain_cell, "dL/dc_t")
+
+
+@pytest.mark.parametrize("loss_on", ["all", "last"])
+@pytest.mark.parametrize(("output", "loss"), HEADS)
+def test_every_readout_and_loss(ref, output, loss, loss_on):
+    _, (grads, grad_hidden, grad_cell), _, (plain_grads, plain_hidden, plain_cell) = ref.both(
+        "lstm", output, loss, loss_on
+    )
+    for name, g in plain_grads.items():
+        ref.close(grads[name], g, name)
+    ref.close(grad_hidden, plain_hidden, "dL/dh_t")
+    ref.close(grad_cell, plain_cell, "dL/dc_t")
