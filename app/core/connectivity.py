@@ -1,5 +1,8 @@
 """The connectivity C[t, s] = ‖∂ŷ_t/∂x_s‖_F for s ≤ t: how strongly the output at step t still depends on the
-input at step s (Madsen, "Visualizing memorization in RNNs", Distill 2019). One example, every pair.
+input at step s. One example, every pair; the Frobenius norm over all K outputs ŷ_t as the network emits them
+(after the softmax where there is one). Madsen's "Visualizing memorization in RNNs" (Distill 2019) draws a
+related map of ‖∂(logit of the desired output)/∂x_s‖₂, one output before the softmax: the two differ on
+softmax tasks, so this is not that quantity.
 
 With J_t = ∂s_t/∂s_{t−1}, X_s = ∂s_s/∂x_s and R_t = ∂ŷ_t/∂s_t (jacobians.py; R_t is zero in the LSTM's c
 columns, the readout seeing h_t only),

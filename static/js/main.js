@@ -7,7 +7,7 @@ import { VerifyBadge } from "./badge.js";
 import { connectivity } from "./charts/connectivity.js";
 import { trainingCurves } from "./charts/curves.js";
 import { weightGradContributions } from "./charts/contrib.js";
-import { flowReadout, gradientFlow } from "./charts/flow.js";
+import { flowCaption, flowReadout, gradientFlow } from "./charts/flow.js";
 import { gates } from "./charts/gates.js";
 import { hiddenStates } from "./charts/hidden.js";
 import { jacobianNorms } from "./charts/jacobian.js";
@@ -69,6 +69,7 @@ function draw(views) {
     (view) => VIEWS[view](data, ctx),
   );
   $("readout-flow").textContent = flowReadout(page.trace, ctx);
+  if (data.flowSource) document.querySelector("#card-flow .caption").textContent = flowCaption(data.flowSource, ctx);
 }
 
 /** What showError needs to find the control a refused field of `endpoint` belongs to. */

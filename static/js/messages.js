@@ -2,6 +2,7 @@
 // under its control (the server's own sentence), and the overflow of an exploding configuration.
 
 import { ApiError } from "./api.js";
+import { overflowAt } from "./charts/common.js";
 import { has, language, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -60,12 +61,8 @@ export function overflowText(cells) {
   return Object.entries(cells)
     .filter(([, cell]) => cell.overflow)
     .map(([kind, cell]) => {
-      const name = t(`cell.${kind}`);
-      if (cell.first_nonfinite_backward == null && cell.first_nonfinite_forward != null) {
-        return t("banner.overflow_forward", { cell: name, step: cell.first_nonfinite_forward + 1 });
-      }
-      const step = (cell.first_nonfinite_backward ?? cell.first_nonfinite_step ?? 0) + 1;
-      return t("banner.overflow", { cell: name, step });
+      const { side, step } = overflowAt(cell);
+      return t(side === "forward" ? "banner.overflow_forward" : "banner.overflow", { cell: t(`cell.${kind}`), step: step + 1 });
     })
     .join(" ");
 }

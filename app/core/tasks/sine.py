@@ -4,8 +4,13 @@ x_t = sin(2π t / period + φ) + ε_t with a random phase φ per sequence and ε
 step t is the next observation x_{t+1}. One input, one linear output, loss on every step.
 
 Baseline: always answering 0, the wave's mean, costs E[x²] = 1/2 + noise² per step, T·(1/2 + noise²) in all.
-Even a perfect predictor pays noise² per step for the noise it cannot foresee, and needs a few steps to
-find the phase, so the task counts as solved below T·2·noise² + 1 (the first steps' uncertainty).
+Even a perfect predictor pays noise² per step for the noise it cannot foresee, and needs a step or two to
+find the phase, so the task counts as solved below T·2·noise² + 1/4 (the first steps' uncertainty): at the
+defaults 0.5, four times the noise floor T·noise² (trained RNNs and LSTMs reach about 0.25).
+
+A short-range task: the next value follows from the last two or three, so every cell learns it and it does
+not separate them. It is here for the per-step error and for truncated BPTT, whose chunks it does not need
+to cross.
 """
 
 import numpy as np
@@ -16,7 +21,10 @@ from app.core.tasks.base import Param, Task
 class Sine(Task):
     name = "sine"
     title = "Noisy sine wave"
-    description = "Predict the next value of a noisy sine wave at every step (mean squared error per step)."
+    description = (
+        "Predict the next value of a noisy sine wave at every step (mean squared error per step). A short-range "
+        "task: every cell learns it."
+    )
     output = "linear"
     loss = "mse"
     loss_on = "all"
@@ -39,7 +47,7 @@ class Sine(Task):
 
     def threshold(self, **params) -> float:
         p = self.resolve(**params)
-        return p["T"] * 2.0 * p["noise"] ** 2 + 1.0
+        return p["T"] * 2.0 * p["noise"] ** 2 + 0.25
 
     def sample(self, rng, batch, **params):
         p = self.resolve(**params)

@@ -1,5 +1,5 @@
-// View 6: connectivity ‖∂ŷ_t/∂x_s‖ for s ≤ t (Distill, "Visualizing memorization in RNNs", 2019), a triangle
-// heatmap per cell with a shared log colour scale: how strongly the output at step t (y) still depends on
+// View 6: connectivity ‖∂ŷ_t/∂x_s‖_F for s ≤ t over all outputs ŷ_t (app/core/connectivity.py says how it
+// differs from Madsen's map in Distill, 2019), a triangle heatmap per cell with a shared log colour scale: how strongly the output at step t (y) still depends on
 // the input at step s (x). The RNN's triangle fades a few steps from the diagonal; the LSTM's reaches back.
 
 import { COLORS, baseLayout, emptyFigure, extent, heatmap, kindName, log10Grid, subplots, values } from "./common.js";

@@ -4,7 +4,7 @@
 // bound included). A preset that compares two settings (forget bias 0 against 1) adds the
 // other setting's curves, long-dashed and named by the preset's label.
 
-import { baseLayout, emptyFigure, kindName, logAxis, stepLine, stepMarker, values } from "./common.js";
+import { baseLayout, emptyFigure, kindName, logAxis, overflowAt, stepLine, stepMarker, values } from "./common.js";
 
 /**
  * `source` is a trace (with config, cells) or a training snapshot (with step, cells), plus `compare`:
@@ -32,13 +32,11 @@ export function gradientFlow(source, ctx) {
       const bname = ctx.t("chart.flow.trace_bound", { cell: cellName });
       data.push(stepLine(ctx, { kind, field: "grad_hidden_bound", name: bname, y: bound, width: 1.5, dash: "dash", opacity: 0.7 }));
     }
-    // marked where the gradient curve stops (the backward pass's first non-finite step), else where the
-    // forward pass overflowed
-    const broken = cell.first_nonfinite_backward ?? cell.first_nonfinite_forward ?? cell.first_nonfinite_step;
-    if (cell.overflow && broken !== null && broken !== undefined) {
-      markers.push(stepMarker(broken + 1, ctx.t("chart.overflow_marker", { cell: cellName })));
-      const forward = (cell.first_nonfinite_forward ?? cell.first_nonfinite_step ?? broken) + 1;
-      if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: cellName, step: forward }));
+    // marked where the numbers first left the floating-point range: the same step the banner names
+    const broken = overflowAt(cell);
+    if (broken) {
+      markers.push(stepMarker(broken.step + 1, ctx.t("chart.overflow_marker", { cell: cellName })));
+      if (grad.every((v) => v === null)) notes.push(ctx.t(`chart.flow.no_finite_${broken.side}`, { cell: cellName, step: broken.step + 1 }));
     }
   }
   for (const { label, cells } of source.compare || []) {
@@ -88,4 +86,33 @@ export function flowReadout(trace, ctx) {
       }),
     )
     .join("  ·  ");
+}
+
+/**
+ * The headline's caption, chosen by what it shows: which cells are drawn, and whether the RNN's gradient
+ * vanishes or grows on its way back, with the factors read off the curves (first over last step).
+ * Sentences about a cell that is not drawn, or a regime it is not in, are never shown.
+ */
+export function flowCaption(source, ctx) {
+  const cells = source?.cells;
+  if (!cells) return ctx.t("chart.flow.caption.intro");
+  const parts = [ctx.t("chart.flow.caption.intro")];
+  const reach = (curve) => {
+    const y = values(curve);
+    return y?.length && y[0] !== null && y[y.length - 1] ? y[0] / y[y.length - 1] : null;
+  };
+  for (const [kind, cell] of Object.entries(cells)) {
+    const ratio = reach(cell.grad_hidden_norm);
+    if (ratio === null) continue;
+    const fmt = (x) => ctx.fmt(x, 2);
+    if (kind === "rnn") {
+      parts.push(ratio < 1 ? ctx.t("chart.flow.caption.rnn_vanishing", { left: fmt(ratio) }) : ctx.t("chart.flow.caption.rnn_growing", { growth: fmt(ratio) }));
+    } else {
+      const key = ratio < 1 ? "chart.flow.caption.gated_left" : "chart.flow.caption.gated_growing";
+      parts.push(ctx.t(key, { cell: kindName(ctx, kind), left: fmt(ratio), growth: fmt(ratio) }));
+    }
+    if (kind === "lstm" && values(cell.grad_cell_norm)) parts.push(ctx.t("chart.flow.caption.cell_dotted"));
+    if (kind === "rnn" && values(cell.grad_hidden_bound)) parts.push(ctx.t("chart.flow.caption.bound"));
+  }
+  return parts.join(" ");
 }

@@ -10,7 +10,7 @@ export function jacobianNorms(trace, ctx) {
   for (const [kind, cell] of Object.entries(trace.cells)) {
     const cellName = kindName(ctx, kind);
     const norm = values(cell.jacobian_norm);
-    if (norm) data.push(stepLine(ctx, { kind, field: "jacobian_norm", name: ctx.t("chart.jacobian.trace_norm", { cell: cellName }), y: norm }));
+    if (norm) data.push(stepLine(ctx, { kind, field: "jacobian_norm", name: ctx.t(kind === "lstm" ? "chart.jacobian.trace_norm_lstm" : "chart.jacobian.trace_norm", { cell: cellName }), y: norm }));
     const bound = values(cell.jacobian_bound);
     if (bound) {
       const name = ctx.t("chart.jacobian.trace_bound", { cell: cellName });
