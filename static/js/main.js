@@ -8,8 +8,8 @@ import { connectivity } from "./charts/connectivity.js";
 import { trainingCurves } from "./charts/curves.js";
 import { weightGradContributions } from "./charts/contrib.js";
 import { flowCaption, flowReadout, gradientFlow } from "./charts/flow.js";
-import { gates } from "./charts/gates.js";
-import { hiddenStates } from "./charts/hidden.js";
+import { gates, gatesCaption } from "./charts/gates.js";
+import { hiddenCaption, hiddenStates } from "./charts/hidden.js";
 import { jacobianNorms } from "./charts/jacobian.js";
 import { gradientOverTraining } from "./charts/training.js";
 import { startClassroom } from "./classroom.js";
@@ -36,6 +36,8 @@ const VIEWS = {
   gates: (d, ctx) => gates(d.trace, ctx),
   connectivity: (d, ctx) => connectivity(d.trace, ctx),
 };
+// Captions that say only what their chart shows: chosen by the cells drawn and, for the headline, its regime.
+const CAPTIONS = { flow: flowCaption, hidden: hiddenCaption, gates: gatesCaption };
 const TRACE_VIEWS = ["flow", "contrib", "jacobian", "hidden", "gates", "connectivity"];
 const RUN_VIEWS = ["flow", "curves", "training"];
 const NARROW = window.matchMedia("(max-width: 600px)"); // phone width: subplots wrap onto more rows
@@ -69,7 +71,10 @@ function draw(views) {
     (view) => VIEWS[view](data, ctx),
   );
   $("readout-flow").textContent = flowReadout(page.trace, ctx);
-  if (data.flowSource) document.querySelector("#card-flow .caption").textContent = flowCaption(data.flowSource, ctx);
+  for (const view of views) {
+    const source = view === "flow" ? data.flowSource : data.trace;
+    if (CAPTIONS[view] && source) document.querySelector(`#card-${view} .caption`).textContent = CAPTIONS[view](source, ctx);
+  }
 }
 
 /** What showError needs to find the control a refused field of `endpoint` belongs to. */

@@ -66,3 +66,10 @@ export function gates(trace, ctx) {
   layout.margin = { ...layout.margin, r: 40 };
   return { data, layout };
 }
+
+/** The caption, with a sentence for each gated cell drawn (the plain RNN has no gates). */
+export function gatesCaption(trace, ctx) {
+  const kinds = Object.keys(trace?.cells || {}).filter((kind) => SHOWN[kind]);
+  if (!kinds.length) return ctx.t("chart.gates.none");
+  return [...kinds.map((kind) => ctx.t(`chart.gates.caption_${kind}`)), ctx.t("chart.gates.caption")].join(" ");
+}

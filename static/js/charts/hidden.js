@@ -43,3 +43,12 @@ export function hiddenStates(trace, ctx) {
   layout.margin = { ...layout.margin, r: 40 };
   return { data, layout };
 }
+
+/** The caption, with a sentence for each kind of cell drawn and none for a cell that is not. */
+export function hiddenCaption(trace, ctx) {
+  const kinds = Object.keys(trace?.cells || {});
+  return [
+    ctx.t("chart.hidden.caption"),
+    ...["rnn", "lstm", "gru"].filter((kind) => kinds.includes(kind)).map((kind) => ctx.t(`chart.hidden.caption_${kind}`)),
+  ].join(" ");
+}
