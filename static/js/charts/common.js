@@ -16,14 +16,17 @@ export const FONT_FAMILY =
 /** The values of an API array object (null when the array is absent). */
 /**
  * Where a cell's numbers left the floating-point range, as one story for the banner, the chart's marker and
- * its note: the forward pass's first non-finite step when it overflowed (every gradient computed from
- * there is not finite either), else the step where the backward pass first met a non-finite gradient.
- * 0-based; null when the cell did not overflow.
+ * its note. The gradient exploding on its way back through finite states (its first non-finite step comes
+ * before any the forward pass has) is the backward story; a forward pass that overflowed first, and the
+ * gradients computed from it with it, is the forward story. 0-based; null when the cell did not overflow.
  */
 export function overflowAt(cell) {
   if (!cell?.overflow) return null;
-  if (cell.first_nonfinite_forward !== null && cell.first_nonfinite_forward !== undefined) return { side: "forward", step: cell.first_nonfinite_forward };
-  return { side: "backward", step: cell.first_nonfinite_backward ?? cell.first_nonfinite_step ?? 0 };
+  const forward = cell.first_nonfinite_forward ?? null;
+  const backward = cell.first_nonfinite_backward ?? null;
+  if (backward !== null && (forward === null || backward < forward)) return { side: "backward", step: backward };
+  if (forward !== null) return { side: "forward", step: forward };
+  return { side: "backward", step: cell.first_nonfinite_step ?? 0 };
 }
 
 export function values(array) {
