@@ -66,9 +66,9 @@ def run(quick: bool) -> dict:
 
 def _measure_all(base, steps: int, rounds: int, threads: int) -> dict:
     groups = {kind: (kind,) for kind in KINDS}
-    groups["preset"] = base.kinds
+    groups["preset"] = base.cells
     variants = {
-        (group, every): base.with_(kinds=kinds, steps=steps, snapshot_every=every)
+        (group, every): base.with_(cells=kinds, steps=steps, snapshot_every=every)
         for group, kinds in groups.items()
         for every in (steps, SNAPSHOT_EVERY)
     }

@@ -35,10 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--lengths", default="10,25,50,100", help="comma-separated values of the task's length parameter"
     )
-    p.add_argument("--kinds", default=",".join(KINDS), help="comma-separated cell kinds")
+    p.add_argument("--cells", default=",".join(KINDS), help="comma-separated cell kinds")
     p.add_argument("--steps", type=int, default=3000, help="updates per run at most")
     p.add_argument("--seconds", type=float, default=120.0, help="seconds of computing per run at most")
-    p.add_argument("--hidden", type=int, default=16, help="hidden units H")
+    p.add_argument("--H", type=int, default=16, help="hidden units H")
     p.add_argument("--batch", type=int, default=32, help="batch size B")
     p.add_argument("--optimizer", choices=["adam", "sgd"], default="adam")
     p.add_argument("--lr", type=float, default=0.01, help="learning rate")
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
             "task": task.name,
             "threshold": task.threshold(**first.task_params),
             "baseline": task.baseline(**first.task_params),
-            "config": {k: v for k, v in vars(first).items() if k not in ("kinds", "task_params")},
+            "config": {k: v for k, v in vars(first).items() if k not in ("cells", "task_params")},
             "task_params": {k: v for k, v in first.task_params.items() if k != task.length_param},
             "interrupted": interrupted,
             "seconds_total": time.perf_counter() - started,
@@ -138,19 +138,19 @@ def _plans(args: argparse.Namespace):
         raise ValueError("name a TASK or a --preset")
     task = get_task(args.task)
     lengths = [int(v) for v in args.lengths.split(",") if v.strip()]
-    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    kinds = [k.strip() for k in args.cells.split(",") if k.strip()]
     if unknown := [k for k in kinds if k not in KINDS]:
         raise ValueError(f"unknown kind {', '.join(unknown)}; known: {', '.join(KINDS)}")
     extra = dict(_parse_param(item) for item in args.param)
     base = TrainConfig(
         task=args.task,
         task_params=extra,
-        hidden_size=args.hidden,
+        H=args.H,
         init={"forget_bias": args.forget_bias},
         optimizer=args.optimizer,
         lr=args.lr,
         momentum=args.momentum,
-        batch_size=args.batch,
+        batch=args.batch,
         clip=args.clip or None,
         truncate=args.truncate,
         steps=args.steps,
@@ -161,17 +161,17 @@ def _plans(args: argparse.Namespace):
         stop_when_solved=not args.full_budget,
     )
     return task, [
-        (length, base.with_(kinds=(kind,), task_params={**extra, task.length_param: length}))
+        (length, base.with_(cells=(kind,), task_params={**extra, task.length_param: length}))
         for length in lengths
         for kind in kinds
     ]
 
 
 def _run(config, length: int, should_stop) -> list[dict]:
-    """Train config.kinds side by side; one result per kind, from the final snapshot."""
+    """Train config.cells side by side; one result per kind, from the final snapshot."""
     from app.core.train import train
 
-    curves = {kind: [] for kind in config.kinds}
+    curves = {kind: [] for kind in config.cells}
     for snap in train(config, should_stop=should_stop):
         for kind, cell in snap["cells"].items():
             curves[kind].append([cell["step"], cell["test_loss"], cell["test_accuracy"]])

@@ -1,6 +1,6 @@
 """Training as a generator of snapshots: several kinds of cell learn one task side by side.
 
-    for snap in train(TrainConfig(task="adding", task_params={"T": 50}, kinds=("rnn", "lstm"))):
+    for snap in train(TrainConfig(task="adding", task_params={"T": 50}, cells=("rnn", "lstm"))):
         print(snap["step"], {k: c["test_loss"] for k, c in snap["cells"].items()})
 
 Every kind is built from the same seed and sees the same batches in the same order (one data generator,
@@ -56,15 +56,16 @@ REASONS = ("steps", "seconds", "stopped", "solved")
 class TrainConfig:
     task: str = "adding"
     task_params: dict = field(default_factory=dict)  # e.g. {"T": 50}; missing ones take the task's defaults
-    kinds: tuple[str, ...] = ("rnn", "lstm")
-    hidden_size: int = 16
+    # the same names as the API's request fields (cells, H, batch): one name per idea, end to end
+    cells: tuple[str, ...] = ("rnn", "lstm")
+    H: int = 16
     # build_model options (forget_bias, spectral_radius, activation, …), given to every kind; each kind
     # uses its own and ignores the others'
     init: dict = field(default_factory=dict)
     optimizer: str = "adam"  # "adam" | "sgd" (with momentum)
     lr: float = 0.01
     momentum: float = 0.9  # sgd only
-    batch_size: int = 32
+    batch: int = 32
     clip: float | None = 1.0  # max global norm; None: no clipping
     truncate: int | None = None  # truncated BPTT chunk length; None: full BPTT
     steps: int = 1000  # updates at most
@@ -82,11 +83,11 @@ class TrainConfig:
     loss_on: str | None = None
 
     def __post_init__(self):
-        if not self.kinds or len(set(self.kinds)) != len(self.kinds):
-            raise ValueError("kinds must name at least one cell kind, each once")
-        if unknown := [k for k in self.kinds if k not in KINDS]:
+        if not self.cells or len(set(self.cells)) != len(self.cells):
+            raise ValueError("cells must name at least one cell kind, each once")
+        if unknown := [k for k in self.cells if k not in KINDS]:
             raise ValueError(f"unknown kind {', '.join(unknown)}; known: {', '.join(KINDS)}")
-        for name in ("hidden_size", "batch_size", "snapshot_every", "test_size"):
+        for name in ("H", "batch", "snapshot_every", "test_size"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.steps < 0:
@@ -112,7 +113,7 @@ class _Learner:
         self.model = build_model(
             kind,
             input_size=D,
-            hidden_size=config.hidden_size,
+            hidden_size=config.H,
             output_size=K,
             seed=config.seed,
             output=output,
@@ -135,7 +136,7 @@ class _Learner:
 
 
 def train(config: TrainConfig, should_stop: Callable[[], bool] | None = None) -> Iterator[dict]:
-    """Yield snapshots while training every kind in config.kinds on the same batches (see the module doc)."""
+    """Yield snapshots while training every kind in config.cells on the same batches (see the module doc)."""
     task = get_task(config.task)
     params = task.resolve(**config.task_params)
     dtype = np.dtype(config.dtype)
@@ -260,7 +261,7 @@ class Stopped(Exception):
 def _learners(config: TrainConfig, task, params: dict) -> list[_Learner]:
     sizes = (task.input_size(**params), task.output_size(**params))
     output = readout_of(config, task)[0]
-    return [_Learner(kind, config, sizes, output) for kind in config.kinds]
+    return [_Learner(kind, config, sizes, output) for kind in config.cells]
 
 
 def _batches(config: TrainConfig, task, params: dict) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -268,7 +269,7 @@ def _batches(config: TrainConfig, task, params: dict) -> Iterator[tuple[np.ndarr
     dtype = np.dtype(config.dtype)
     data_rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(2)[0])
     while True:
-        x, y = _cast(*task.sample(data_rng, config.batch_size, **params), dtype)
+        x, y = _cast(*task.sample(data_rng, config.batch, **params), dtype)
         yield x, _targets(y, config, task, params)
 
 

@@ -15,11 +15,11 @@ def test_experiment_runs_every_length_and_kind_and_writes_json(tmp_path, capsys)
         "adding",
         "--lengths",
         "4,6",
-        "--kinds",
+        "--cells",
         "rnn,lstm",
         "--steps",
         "20",
-        "--hidden",
+        "--H",
         "4",
     ]
     code = main([*argv, "--eval-every", "10", "--test-size", "16", "--out", str(out)])
@@ -43,14 +43,14 @@ def test_experiment_runs_every_length_and_kind_and_writes_json(tmp_path, capsys)
         assert [point[0] for point in r["curve"]][:2] == [0, 10]
     # Same seed, same numbers: the LSTM at T = 4 alone gives the same curve.
     again = tmp_path / "again.json"
-    argv = ["experiment", "adding", "--lengths", "4", "--kinds", "lstm", "--steps", "20", "--hidden", "4"]
+    argv = ["experiment", "adding", "--lengths", "4", "--cells", "lstm", "--steps", "20", "--H", "4"]
     main([*argv, "--eval-every", "10", "--test-size", "16", "--out", str(again)])
     assert json.loads(again.read_text())["runs"][0]["curve"] == report["runs"][1]["curve"]
 
 
 def test_experiment_copy_varies_the_delay(tmp_path, capsys):
     out = tmp_path / "copy.json"
-    argv = ["experiment", "copy", "--lengths", "3", "--kinds", "gru", "--steps", "5", "--param", "S=2"]
+    argv = ["experiment", "copy", "--lengths", "3", "--cells", "gru", "--steps", "5", "--param", "S=2"]
     assert main([*argv, "--test-size", "8", "--out", str(out)]) == 0
     assert capsys.readouterr().out.startswith("| delay | kind |")
     report = json.loads(out.read_text())
@@ -78,7 +78,7 @@ def test_experiment_runs_a_preset_side_by_side(tmp_path, capsys, monkeypatch):
 
 
 def test_experiment_rejects_unknown_kind(capsys):
-    assert main(["experiment", "adding", "--kinds", "rnn,transformer"]) == 2
+    assert main(["experiment", "adding", "--cells", "rnn,transformer"]) == 2
     assert "unknown kind transformer" in capsys.readouterr().err
     assert main(["experiment"]) == 2
     assert "name a TASK or a --preset" in capsys.readouterr().err
@@ -87,8 +87,8 @@ def test_experiment_rejects_unknown_kind(capsys):
 def test_ctrl_c_stops_cleanly_and_writes_what_finished(tmp_path):
     out = tmp_path / "partial.json"
     # The first runs (T = 5) end in a moment; the T = 1000 ones would take minutes.
-    cmd = [sys.executable, "-m", "app", "experiment", "adding", "--lengths", "5,1000", "--kinds", "rnn,lstm"]
-    cmd += ["--steps", "30", "--seconds", "600", "--full-budget", "--hidden", "4", "--test-size", "8"]
+    cmd = [sys.executable, "-m", "app", "experiment", "adding", "--lengths", "5,1000", "--cells", "rnn,lstm"]
+    cmd += ["--steps", "30", "--seconds", "600", "--full-budget", "--H", "4", "--test-size", "8"]
     proc = subprocess.Popen(
         [*cmd, "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

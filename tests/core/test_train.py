@@ -12,9 +12,9 @@ from app.core.train import Stopped, TrainConfig, fit, train
 SMALL = TrainConfig(
     task="adding",
     task_params={"T": 8},
-    kinds=("rnn", "lstm", "gru"),
-    hidden_size=4,
-    batch_size=4,
+    cells=("rnn", "lstm", "gru"),
+    H=4,
+    batch=4,
     steps=6,
     snapshot_every=3,
     test_size=8,
@@ -78,7 +78,7 @@ def test_snapshot_entry_fields_and_shapes():
 
 def test_snapshot_numbers_are_the_models_own():
     """Step 0 shows the untrained model on the first batch of the seeded data stream and on the test set."""
-    config = SMALL.with_(kinds=("lstm",), steps=0)
+    config = SMALL.with_(cells=("lstm",), steps=0)
     (snap,) = list(train(config))
     cell = snap["cells"]["lstm"]
     task = get_task("adding")
@@ -102,7 +102,7 @@ def test_snapshot_curves_are_the_analyses_of_the_batch(kind):
     """The per-step curves of step 0 are analysis's own of the first batch's trace (weight-gradient terms,
     the RNN's bound, where each pass broke), for a batch larger and smaller than the hidden layer."""
     for batch, hidden in [(8, 4), (3, 6)]:
-        config = SMALL.with_(kinds=(kind,), steps=0, batch_size=batch, hidden_size=hidden)
+        config = SMALL.with_(cells=(kind,), steps=0, batch=batch, H=hidden)
         (snap,) = list(train(config))
         cell = snap["cells"][kind]
         x, y = get_task("adding").sample(
@@ -139,7 +139,7 @@ def test_same_seed_same_numbers_and_a_shorter_run_is_a_prefix():
 
 def test_kinds_side_by_side_see_the_same_batches_as_alone():
     together = list(train(SMALL))
-    alone = list(train(SMALL.with_(kinds=("lstm",))))
+    alone = list(train(SMALL.with_(cells=("lstm",))))
     for both, one in zip(together, alone, strict=True):
         assert_same(both["cells"]["lstm"], one["cells"]["lstm"])
 
@@ -180,14 +180,14 @@ def test_clipping_counts_events_and_reports_norm_before_clipping():
 
 
 def test_truncated_bptt_reaches_only_the_last_chunk():
-    last = list(train(SMALL.with_(kinds=("rnn",), task_params={"T": 12}, truncate=4)))[-1]
+    last = list(train(SMALL.with_(cells=("rnn",), task_params={"T": 12}, truncate=4)))[-1]
     g = last["cells"]["rnn"]["grad_hidden_norm"]
     assert np.all(g[:8] == 0.0) and np.all(g[8:] > 0.0)
 
 
 def test_exploding_updates_are_skipped_and_counted():
     config = SMALL.with_(
-        kinds=("rnn",),
+        cells=("rnn",),
         task_params={"T": 200},
         init={"activation": "relu", "spectral_radius": 50.0},
         steps=3,
@@ -213,8 +213,8 @@ def test_lstm_learns_the_adding_problem_on_an_easy_setting():
     config = TrainConfig(
         task="adding",
         task_params={"T": 10},
-        kinds=("lstm",),
-        hidden_size=8,
+        cells=("lstm",),
+        H=8,
         steps=400,
         snapshot_every=50,
         test_size=200,
@@ -231,8 +231,8 @@ def test_a_solved_kind_stops_while_the_others_go_on():
     config = TrainConfig(
         task="recall_first",
         task_params={"T": 3, "V": 2},
-        kinds=("rnn", "lstm"),
-        hidden_size=4,
+        cells=("rnn", "lstm"),
+        H=4,
         lr=0.05,
         steps=300,
         snapshot_every=10,
@@ -240,7 +240,7 @@ def test_a_solved_kind_stops_while_the_others_go_on():
         stop_when_solved=True,
     )
     snaps = list(train(config))
-    solved_at = {k: snaps[-1]["cells"][k]["solved_at"] for k in config.kinds}
+    solved_at = {k: snaps[-1]["cells"][k]["solved_at"] for k in config.cells}
     assert all(step is not None for step in solved_at.values())
     first = min(solved_at, key=solved_at.get)
     assert snaps[-1]["cells"][first]["step"] == solved_at[first]
@@ -249,11 +249,11 @@ def test_a_solved_kind_stops_while_the_others_go_on():
 
 def test_config_rejects_nonsense():
     with pytest.raises(ValueError, match="each once"):
-        TrainConfig(kinds=("rnn", "rnn"))
+        TrainConfig(cells=("rnn", "rnn"))
     with pytest.raises(ValueError, match="unknown kind"):
-        TrainConfig(kinds=("rnn", "transformer"))
-    with pytest.raises(ValueError, match="batch_size"):
-        TrainConfig(batch_size=0)
+        TrainConfig(cells=("rnn", "transformer"))
+    with pytest.raises(ValueError, match="batch"):
+        TrainConfig(batch=0)
     with pytest.raises(ValueError, match="between"):
         TrainConfig(task_params={"T": 1})
     with pytest.raises(ValueError, match="unknown task"):
