@@ -140,10 +140,7 @@ def train(config: TrainConfig, should_stop: Callable[[], bool] | None = None) ->
     task = get_task(config.task)
     params = task.resolve(**config.task_params)
     dtype = np.dtype(config.dtype)
-    test_seed = np.random.SeedSequence(config.seed).spawn(2)[1]
-    x_test, labels_test = _cast(
-        *task.sample(np.random.default_rng(test_seed), config.test_size, **params), dtype
-    )
+    x_test, labels_test = _cast(*task.sample(data_rngs(config.seed)[1], config.test_size, **params), dtype)
     _, loss, loss_on = readout_of(config, task)
     y_test = _targets(labels_test, config, task, params)
     run_options = {"loss": loss, "loss_on": loss_on}
@@ -267,10 +264,17 @@ def _learners(config: TrainConfig, task, params: dict) -> list[_Learner]:
 def _batches(config: TrainConfig, task, params: dict) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The training batches, from the first of the seed's two child seeds (the second draws the test set)."""
     dtype = np.dtype(config.dtype)
-    data_rng = np.random.default_rng(np.random.SeedSequence(config.seed).spawn(2)[0])
+    data_rng = data_rngs(config.seed)[0]
     while True:
         x, y = _cast(*task.sample(data_rng, config.batch, **params), dtype)
         yield x, _targets(y, config, task, params)
+
+
+def data_rngs(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """The two data streams of a seed: the training batches, and the held-out test set. A trace draws its
+    batch from the first, so it sees what the first update of a run with the same seed sees."""
+    batches, test = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(batches), np.random.default_rng(test)
 
 
 def readout_of(config: TrainConfig, task) -> tuple[str, str, str]:

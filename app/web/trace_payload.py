@@ -18,6 +18,7 @@ from app.core import Model, Trace, analysis, build_model, sigma_max, spectral_ra
 from app.core.optim import global_norm
 from app.core.tasks import TASKS, Task
 from app.core.tasks.base import one_hot
+from app.core.train import data_rngs
 from app.web.encode import array, first_nonfinite_step, int_array, number
 from app.web.schemas import TraceConfig
 from app.web.trained import trained_params
@@ -70,8 +71,7 @@ def prepare(config: TraceConfig) -> Prepared:
     task = TASKS[config.task]
     params = config.task_params()
     output, loss, loss_on = config.readout()
-    data_seed = np.random.SeedSequence(config.seed).spawn(2)[0]
-    x, y = task.sample(np.random.default_rng(data_seed), config.batch, **params)
+    x, y = task.sample(data_rngs(config.seed)[0], config.batch, **params)
     K = task.output_size(**params)
     if loss == "mse" and task.loss == "ce":
         y = one_hot(y, K)  # (T, B, K): the lecture's softmax output scored by MSE against one-hot targets

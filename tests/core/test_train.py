@@ -7,7 +7,7 @@ import pytest
 
 from app.core import analysis, build_model
 from app.core.tasks import get_task
-from app.core.train import Stopped, TrainConfig, fit, train
+from app.core.train import Stopped, TrainConfig, data_rngs, fit, train
 
 SMALL = TrainConfig(
     task="adding",
@@ -266,8 +266,7 @@ def test_fit_is_train_without_snapshots():
     final = list(train(SMALL))[-1]
     task = get_task(SMALL.task)
     params = task.resolve(**SMALL.task_params)
-    test_seed = np.random.SeedSequence(SMALL.seed).spawn(2)[1]
-    x, y = task.sample(np.random.default_rng(test_seed), SMALL.test_size, **params)
+    x, y = task.sample(data_rngs(SMALL.seed)[1], SMALL.test_size, **params)
     for kind, model in models.items():
         loss = model.run(x, y, loss=task.loss, loss_on=task.loss_on, backward=False).loss
         assert loss == final["cells"][kind]["test_loss"]
