@@ -269,8 +269,18 @@ export function gateFigure(trace, scene, ctx) {
     });
   }
   const layout = { ...baseLayout(ctx, { title, x: xLabel, y: ctx.t("axis.unit") }), ...panels };
+  // the heatmap of every unit gets the most room; the input and the followed unit are single lines
+  const domains = [[0.8, 0.94], [0.34, 0.66], [0, 0.2]];
+  domains.forEach((domain, i) => {
+    const n = i === 0 ? "" : String(i + 1);
+    layout[`yaxis${n}`] = { ...layout[`yaxis${n}`], domain };
+    layout.annotations[i] = { ...layout.annotations[i], y: domain[1] };
+  });
+  // one time axis for the three: numbered once, under the last
+  layout.xaxis = { ...layout.xaxis, showticklabels: false };
+  layout.xaxis2 = { ...layout.xaxis2, showticklabels: false };
   layout.yaxis = { ...layout.yaxis, range: [0, 1.05], dtick: 1, showticklabels: true };
-  layout.yaxis2 = { ...layout.yaxis2, dtick: 1, tickformat: "d" };
+  layout.yaxis2 = { ...layout.yaxis2, dtick: Math.max(1, Math.ceil(cell.units.length / 4)), tickformat: "d" };
   layout.yaxis3 = { ...layout.yaxis3, range: [0, 1.05], dtick: 0.5 };
   layout.showlegend = false;
   layout.bargap = 0.3;

@@ -197,7 +197,7 @@ export class Lesson {
   sceneText(scene, trace) {
     const preset = this.host.page.meta.presets.find((p) => p.name === scene.preset);
     const payloads = { trace, compare: trace ? this.host.page.compare : [] };
-    return richText(fillQuantities(t(`lesson.scene.${scene.id}.text`), preset, payloads, (v) => formatNumber(v, 2)));
+    return richText(fillQuantities(t(`lesson.scene.${scene.id}.text`), preset, payloads, (v) => formatNumber(v, 3)));
   }
 
   /** The trace main.js has now: give it to the scene's widget when it is the scene's own. */
