@@ -62,7 +62,8 @@ export function overflowText(cells) {
     .filter(([, cell]) => cell.overflow)
     .map(([kind, cell]) => {
       const { side, step } = overflowAt(cell);
-      return t(side === "forward" ? "banner.overflow_forward" : "banner.overflow", { cell: t(`cell.${kind}`), step: step + 1 });
+      const words = { cell: t(`cell.${kind}`), step: step + 1 };
+      return side === "forward" ? t("banner.overflow_forward", words) : t("banner.overflow", words);
     })
     .join(" ");
 }

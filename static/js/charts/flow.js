@@ -36,7 +36,9 @@ export function gradientFlow(source, ctx) {
     const broken = overflowAt(cell);
     if (broken) {
       markers.push(stepMarker(broken.step + 1, ctx.t("chart.overflow_marker", { cell: cellName })));
-      if (grad.every((v) => v === null)) notes.push(ctx.t(`chart.flow.no_finite_${broken.side}`, { cell: cellName, step: broken.step + 1 }));
+      const words = { cell: cellName, step: broken.step + 1 };
+      const note = broken.side === "forward" ? ctx.t("chart.flow.no_finite_forward", words) : ctx.t("chart.flow.no_finite_backward", words);
+      if (grad.every((v) => v === null)) notes.push(note);
     }
   }
   for (const { label, cells } of source.compare || []) {
