@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test lint format bench install install-test clean
+.PHONY: serve test lint format bench install install-test bundle clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,8 +40,17 @@ test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
+# The page's modules as one script for `gradflow export` (app/export/modules.js, committed so that an export
+# needs no Node.js): esbuild, at the version package-lock.json pins, with the arguments of package.json's
+# "bundle" script. Run it after changing static/js; tests/export/test_modules.py fails until it is run.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci
+
+bundle: node_modules/.package-lock.json
+	npm run --silent bundle
+
 bench: install-test
 	$(BIN)/gradflow bench
 
 clean:
-	rm -rf $(VENV) build dist test-output .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules build dist test-output .pytest_cache .ruff_cache
