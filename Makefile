@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test lint format bench install install-test bundle clean
+.PHONY: serve test lint format bench install install-test bundle vendor clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 bundle: node_modules/.package-lock.json
 	npm run --silent bundle
+
+# Plotly.js's cartesian bundle, vendored from the npm package package.json pins, which must be the plotly.js
+# version that the plotly Python package bundles (tests/web/test_vendor.py compares them).
+CARTESIAN := app/vendor/plotly.js-cartesian-dist-min
+vendor: node_modules/.package-lock.json
+	for f in plotly-cartesian.min.js LICENSE README.md package.json; do \
+	  cp node_modules/plotly.js-cartesian-dist-min/$$f $(CARTESIAN)/$$f || exit 1; done
 
 bench: install-test
 	$(BIN)/gradflow bench

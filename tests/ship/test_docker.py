@@ -264,12 +264,14 @@ def test_docker_serves_page(served):
 
 def test_docker_serves_plotly_script(served):
     base = served[0]
-    src = re.search(r'<script[^>]* src="(/vendor/plotly-[0-9.]+\.min\.js)"', httpx.get(base + "/").text)
+    src = re.search(
+        r'<script[^>]* src="(/vendor/plotly-cartesian-[0-9.]+\.min\.js)"', httpx.get(base + "/").text
+    )
     assert src
     r = httpx.get(base + src.group(1))
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == "text/javascript"
-    assert b"plotly.js v" in r.content[:200]
+    assert b"plotly.js (cartesian - minified) v" in r.content[:200]  # vendored in app/vendor/
     assert len(r.content) > 1_000_000
 
 
