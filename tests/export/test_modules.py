@@ -8,7 +8,9 @@ of package.json's "bundle" script, writing to stdout instead of the committed fi
 import json
 import re
 import shlex
+import shutil
 import subprocess
+from itertools import zip_longest
 from pathlib import Path
 
 import pytest
@@ -22,11 +24,12 @@ REBUILD = "run `make bundle` (it runs `npm ci` and esbuild) and commit app/expor
 
 
 @pytest.fixture(scope="module")
-def esbuild() -> Path:
-    path = ROOT / "node_modules" / "esbuild" / "bin" / "esbuild"
-    if not path.is_file():
+def esbuild() -> str:
+    """npm's launcher for the installed esbuild (node_modules/.bin/esbuild, or esbuild.cmd on Windows)."""
+    found = shutil.which("esbuild", path=str(ROOT / "node_modules" / ".bin"))
+    if found is None:
         pytest.fail(f"esbuild is not installed under node_modules: {REBUILD}")
-    return path
+    return found
 
 
 def bundle_args() -> list[str]:
@@ -43,18 +46,22 @@ def test_esbuild_is_the_pinned_version(esbuild):
     assert re.fullmatch(r"\d+\.\d+\.\d+", pinned), f"pin esbuild exactly in package.json, not {pinned!r}"
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     assert lock["packages"]["node_modules/esbuild"]["version"] == pinned
-    ran = subprocess.run([str(esbuild), "--version"], capture_output=True, text=True, timeout=30)
+    ran = subprocess.run([esbuild, "--version"], capture_output=True, text=True, timeout=30)
     assert ran.stdout.strip() == pinned, f"node_modules holds esbuild {ran.stdout.strip()}: {REBUILD}"
 
 
 def test_modules_js_is_what_esbuild_builds_from_static_js(esbuild):
     assert bundle_args()[0] == ENTRY.removeprefix("/")
     built = subprocess.run(
-        [str(esbuild), *bundle_args()], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+        [esbuild, *bundle_args()], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
     )
     assert built.returncode == 0, built.stderr
     committed = MODULES_JS.read_text(encoding="utf-8")
-    assert built.stdout == committed, f"app/export/modules.js is older than static/js: {REBUILD}"
+    if built.stdout != committed:
+        # The first line that differs, not two 100 kB strings side by side.
+        pairs = enumerate(zip_longest(built.stdout.splitlines(), committed.splitlines()), start=1)
+        where = next((f"line {n}" for n, (new, old) in pairs if new != old), "line endings")
+        pytest.fail(f"app/export/modules.js is older than static/js ({where} differs): {REBUILD}")
 
 
 def test_modules_js_holds_every_module_of_the_page_once():
