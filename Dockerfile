@@ -11,7 +11,7 @@
 #   GRADFLOW_WORKERS     uvicorn worker processes, each with its own result cache
 #   GRADFLOW_PUBLIC_URL  the address students should open (e.g. http://192.168.1.20:8000): inside a container
 #                        the server only sees its own private address, so the classroom QR code needs this
-# Nothing is fetched at run time: Plotly.js comes from the installed plotly package, the page from the wheel.
+# Nothing is fetched at run time: Plotly.js and the page come with the wheel (and the plotly package).
 # Both stages start from the same base, so the virtualenv copied between them finds the same interpreter.
 
 # ---- build: install the package (not editable) and its dependencies into a virtualenv
@@ -19,16 +19,19 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY requirements.lock pyproject.toml README.md ./
 COPY app ./app
 COPY static ./static
 COPY templates ./templates
-# pip builds the wheel in an isolated environment (hatchling lives only there), installs it into the venv,
-# and byte-compiles it, so the run stage starts fast with a read-only install. pip and setuptools then leave
-# the venv: nothing installs anything at run time. (`-I` keeps /src off sys.path, so the check imports the
-# installed copy, not the sources.)
+# The dependencies come from requirements.lock, the versions the tests ran with, each file checked against
+# its hash (`make lock` writes it); then pip builds the wheel in an isolated environment (hatchling lives
+# only there) and installs it alone, so nothing beyond the lock is installed. Both are byte-compiled, so the
+# run stage starts fast with a read-only install. pip and setuptools then leave the venv: nothing installs
+# anything at run time. (`-I` keeps /src off sys.path, so the check imports the installed copy, not the
+# sources.)
 RUN python -m venv /opt/gradflow \
- && /opt/gradflow/bin/python -m pip install . \
+ && /opt/gradflow/bin/python -m pip install --require-hashes -r requirements.lock \
+ && /opt/gradflow/bin/python -m pip install --no-deps . \
  && /opt/gradflow/bin/python -I -c "import app.main, app.paths; print('installed', app.paths.STATIC_DIR)" \
  && /opt/gradflow/bin/python -m pip uninstall --yes pip setuptools
 

@@ -4,7 +4,7 @@
   mark, set when Plotly.react has resolved), default URL, each run in a fresh browser context so nothing is
   in the HTTP cache ("cold" for the browser). The first run also meets a cold server (no cached trace); it is
   reported on its own, and the median is over the runs after it. The milestones say where the time goes:
-  Plotly.js (4.8 MB) received and evaluated, the trace received, the chart drawn.
+  Plotly.js (the cartesian bundle, 1.5 MB) received and evaluated, the trace received, the chart drawn.
 - slider: from a spectral-radius slider `input` event to the headline chart redrawn with the answer, default
   preset, each value new to the server (so every redraw includes computing the trace), median over moves.
   The page sends at most one trace request at a time; moves are made one after another, not piled up.

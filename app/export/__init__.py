@@ -4,15 +4,17 @@
     html = export_html(url="http://…/?preset=vanishing&spectral_radius=1.2", lesson=True)
 
 view.py works out which requests the page makes for the view (and for every lesson scene, with
-`lesson`); data.py asks the application for them through its own routes; page.py puts the page, its
-styles, Plotly.js, its modules (bundle.py) and that data into one file (asgi.py passes the requests to the app in this process), where offline.js answers the
-page's requests. Training runs are included for views that train, unless `train` is False.
+`lesson`); data.py asks the application for them through its own routes, in this process, with
+Starlette's TestClient; page.py puts the page, its styles, Plotly.js, its modules (modules.js, built by
+esbuild: `make bundle`) and that data into one file, where offline.js answers the page's requests.
+Training runs are included for views that train, unless `train` is False.
 """
 
 from collections.abc import Callable
 from dataclasses import replace
 
-from app.export.asgi import AppClient
+from fastapi.testclient import TestClient
+
 from app.export.data import ExportError, collect
 from app.export.page import PageError, render
 from app.export.view import views_for
@@ -38,7 +40,10 @@ def export_html(
     settings = Settings()
     # A finished training run must stay in the cache: its downloads are answered from the streamed run.
     app = create_app(replace(settings, cache_entries=max(settings.cache_entries, 256)))
-    with AppClient(app) as client:
+    # One client for the whole export: its requests share one event loop, so the app's cache and its
+    # de-duplication of work in flight behave as in a server process. It runs the app on a thread of its
+    # own, so a caller that already runs an event loop (a notebook, a test driving a browser) can use it.
+    with TestClient(app, base_url="http://localhost") as client:
         meta = client.get("/api/meta").json()
         start, views = views_for(meta, preset=preset, url=url, lesson=lesson, with_training=train)
         data = collect(client, meta, start, views, log)

@@ -1,11 +1,11 @@
 """The data a saved page carries: the JSON API's own answers to every request its views make.
 
-Each answer is asked of the application itself (create_app(), through app/export/asgi.py): through the
-same routes, validation, budget checks and encoders a browser's request goes through, so every number in
-the file is the number the server would have sent. For each view: the trace, its gradient check and its
-CSV download; a preset's comparison traces; and, when asked, the training run as the stream sent it
-(with its CSV). Also /api/meta, with its preset list cut down to the presets the views start from (the
-menu offers only what the file holds), and every language file.
+Each answer is asked of the application itself (create_app(), through Starlette's TestClient, in this
+process): through the same routes, validation, budget checks and encoders a browser's request goes
+through, so every number in the file is the number the server would have sent. For each view: the
+trace, its gradient check and its CSV download; a preset's comparison traces; and, when asked, the
+training run as the stream sent it (with its CSV). Also /api/meta, with its preset list cut down to the
+presets the views start from (the menu offers only what the file holds), and every language file.
 
 The result is plain JSON (see app/export/offline.js, which answers the page's requests from it):
 
@@ -20,7 +20,8 @@ import json
 import re
 from collections.abc import Callable
 
-from app.export.asgi import AppClient
+from fastapi.testclient import TestClient
+
 from app.export.view import View
 from app.paths import STATIC_DIR
 
@@ -74,7 +75,7 @@ def _key(body: dict) -> str:
 class Collector:
     """Asks the API for each view's data, once per distinct request."""
 
-    def __init__(self, client: AppClient, log: Callable[[str], None] = lambda _: None):
+    def __init__(self, client: TestClient, log: Callable[[str], None] = lambda _: None):
         self.client = client
         self.log = log
         self.answers: dict[str, dict[str, dict]] = {"trace": {}, "gradcheck": {}, "train": {}}
@@ -136,7 +137,7 @@ def languages() -> list[str]:
 
 
 def collect(
-    client: AppClient, meta: dict, start: str, views: list[View], log: Callable[[str], None] = lambda _: None
+    client: TestClient, meta: dict, start: str, views: list[View], log: Callable[[str], None] = lambda _: None
 ) -> dict:
     """Everything the page asks for when showing `views`, as the API answered it."""
     collector = Collector(client, log)

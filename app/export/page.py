@@ -3,7 +3,9 @@
 The HTML is what GET / answers (templates/index.html, rendered by Jinja2 as for a browser). Then every
 resource it names is inlined: each stylesheet as a <style>, the icon as a data: URL, Plotly.js (the copy
 of the installed plotly package that /vendor serves) as a classic <script> that keeps its id, and the
-page's ES modules, which browsers will not load from file://, as one classic script (bundle.py). Before
+page's ES modules, which browsers will not load from file://, as one classic script: modules.js, which
+esbuild builds from static/js/main.js and everything it imports (`make bundle`; it is committed, so an
+export needs no Node.js, and tests/export/test_modules.py fails when it is older than static/js). Before
 that script come the embedded data (a <script type="application/json">) and offline.js, which answers
 the page's fetch() calls from it. A resource the page names that cannot be inlined stops the export: the
 file must open with no server and no network.
@@ -16,15 +18,14 @@ import base64
 import re
 from html.parser import HTMLParser
 from importlib.resources import files
-from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import orjson
 
-from app.export.bundle import bundle
-from app.paths import STATIC_DIR
-
 OFFLINE_JS = files("app.export").joinpath("offline.js")
+MODULES_JS = files("app.export").joinpath("modules.js")
+# The page's module script that modules.js is built from (package.json, "bundle").
+ENTRY = "/static/js/main.js"
 DATA_ID = "gradflow-export"
 # What the file leaves out of the page (see the module docstring), and a mark that it is a saved copy.
 OFFLINE_CSS = "#class-share-btn { display: none !important; }"
@@ -83,12 +84,6 @@ def _stylesheet(client, href: str) -> str:
     return f"<style>\n{css}\n</style>"
 
 
-def _modules(path: str) -> str:
-    """The page's module at /static/<path> and everything it imports, as one script."""
-    relative = PurePosixPath(path).relative_to("/static")
-    return bundle(STATIC_DIR / relative.parent, relative.name)
-
-
 def render(client, data: dict) -> str:
     """The page at / with its stylesheets, icon, Plotly.js, modules and `data` inside it."""
     html = _fetch(client, "/").decode("utf-8")
@@ -112,11 +107,14 @@ def render(client, data: dict) -> str:
         elif tag == "script" and attrs.get("type") == "module":
             if entry is not None:
                 raise PageError("the page has more than one module script")
+            if path != ENTRY:
+                raise PageError(f"the page's module script is {path}; modules.js is built from {ENTRY}")
             entry = path
+            modules = inline_script(MODULES_JS.read_text(encoding="utf-8"))
             scripts = [
                 f'<script type="application/json" id="{DATA_ID}">{json_block(data)}</script>',
                 f"<script>\n{inline_script(OFFLINE_JS.read_text(encoding='utf-8'))}\n</script>",
-                f'<script id="gradflow-modules">\n{inline_script(_modules(path))}\n</script>',
+                f'<script id="gradflow-modules">\n{modules}\n</script>',
             ]
             replacements.append((text + "</script>", "\n".join(scripts)))
         elif tag == "script" and path.startswith("/vendor/"):

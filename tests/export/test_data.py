@@ -1,9 +1,12 @@
 """The data an exported page carries is the API's own answers: traces, gradient checks, downloads and training
 streams, asked once per distinct request; a request the API refuses stops the export with the API's message."""
 
-import pytest
+import asyncio
 
-from app.export.asgi import AppClient
+import pytest
+from fastapi.testclient import TestClient
+
+from app.export import export_html
 from app.export.data import ExportError, collect, parse_events
 from app.export.view import View, views_for
 from app.main import create_app
@@ -12,7 +15,7 @@ from app.web.presets import PRESETS
 
 @pytest.fixture(scope="module")
 def app_client():
-    with AppClient(create_app()) as c:
+    with TestClient(create_app(), base_url="http://localhost") as c:
         yield c
 
 
@@ -56,3 +59,13 @@ def test_a_refused_request_stops_the_export_with_the_apis_message(app_client, cl
 def test_parse_events_reads_server_sent_events():
     text = 'event: start\ndata: {"a": 1}\n\n: keep-alive\n\nevent: done\r\ndata: {"b":\ndata: 2}\n\n'
     assert parse_events(text) == [{"event": "start", "data": {"a": 1}}, {"event": "done", "data": {"b": 2}}]
+
+
+def test_an_export_works_where_an_event_loop_is_already_running():
+    """A notebook runs an event loop of its own; the export's client runs the app on a thread of its own."""
+
+    async def inside():
+        return export_html(preset="bptt", train=False)
+
+    html = asyncio.run(inside())
+    assert html.startswith("<!doctype html>") and 'id="gradflow-modules"' in html

@@ -25,6 +25,7 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
+from packaging.utils import canonicalize_name
 
 from app import __version__
 from app.bench.api_latency import free_port
@@ -251,6 +252,22 @@ def test_docker_installed_package_not_sources(buildah, container):
     assert out["sources"] == []
 
 
+def test_docker_installs_exactly_the_locked_versions(buildah, container, lock):
+    """The image's venv holds the pins of requirements.lock that apply in it, at their versions, and nothing
+    else besides the package itself (its markers are evaluated with the image's own Python)."""
+    probe = (
+        "import importlib.metadata as m, json, packaging.markers as k;"
+        "print(json.dumps({'installed': {d.metadata['Name']: d.version for d in m.distributions()},"
+        " 'environment': k.default_environment()}))"
+    )
+    out = json.loads(buildah("run", "--isolation", "chroot", container, "--", "python", "-c", probe))
+    installed = {canonicalize_name(name): v for name, v in out["installed"].items()}
+    locked = {
+        pin.name: pin.version for pin in lock if pin.marker is None or pin.marker.evaluate(out["environment"])
+    }
+    assert installed == locked | {"gradflow-lab": __version__}
+
+
 def test_docker_serves_page(served):
     base, _, _, log = served
     r = httpx.get(base + "/")
@@ -264,12 +281,14 @@ def test_docker_serves_page(served):
 
 def test_docker_serves_plotly_script(served):
     base = served[0]
-    src = re.search(r'<script[^>]* src="(/vendor/plotly-[0-9.]+\.min\.js)"', httpx.get(base + "/").text)
+    src = re.search(
+        r'<script[^>]* src="(/vendor/plotly-cartesian-[0-9.]+\.min\.js)"', httpx.get(base + "/").text
+    )
     assert src
     r = httpx.get(base + src.group(1))
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == "text/javascript"
-    assert b"plotly.js v" in r.content[:200]
+    assert b"plotly.js (cartesian - minified) v" in r.content[:200]  # vendored in app/vendor/
     assert len(r.content) > 1_000_000
 
 

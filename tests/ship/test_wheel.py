@@ -156,14 +156,14 @@ def test_wheel_serve_static_file(wheel, served, path, media_type):
 def test_wheel_serve_plotly_script(served):
     base, _ = served
     page = httpx.get(base + "/").text
-    src = re.search(r'<script[^>]* src="(/vendor/plotly-[0-9.]+\.min\.js)"', page)
+    src = re.search(r'<script[^>]* src="(/vendor/plotly-cartesian-[0-9.]+\.min\.js)"', page)
     assert src, "the page does not load Plotly from /vendor"
     r = httpx.get(base + src.group(1))
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == "text/javascript"
     assert "immutable" in r.headers["cache-control"]
     assert len(r.content) > 1_000_000
-    assert b"plotly.js v" in r.content[:200]
+    assert b"plotly.js (cartesian - minified) v" in r.content[:200]  # vendored in app/vendor/
 
 
 def test_wheel_serve_health(served):

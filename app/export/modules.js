@@ -1,0 +1,2926 @@
+"use strict"; // static/js/main.js and what it imports, bundled by esbuild (make bundle)
+(() => {
+  // static/js/api.js
+  var ApiError = class extends Error {
+    constructor(status, message, field = null, detail = null) {
+      super(message);
+      this.name = "ApiError";
+      this.status = status;
+      this.field = field;
+      this.detail = detail;
+    }
+  };
+  async function errorFrom(response) {
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+    }
+    const message = body?.message || `${response.status} ${response.statusText}`;
+    const first = Array.isArray(body?.detail) ? body.detail[0] : null;
+    return new ApiError(response.status, message, first?.field ?? null, body?.detail ?? null);
+  }
+  async function request(method, path, body, signal) {
+    const init = { method, signal, headers: { Accept: "application/json" } };
+    if (body !== void 0) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const response = await fetch(path, init);
+    if (!response.ok) throw await errorFrom(response);
+    return response.json();
+  }
+  function getMeta(signal) {
+    return request("GET", "/api/meta", void 0, signal);
+  }
+  function getTrace(config, signal) {
+    return request("POST", "/api/trace", config, signal);
+  }
+  function getGradcheck(config, signal) {
+    return request("POST", "/api/gradcheck", config, signal);
+  }
+  function getClassroom(signal) {
+    return request("GET", "/api/classroom", void 0, signal);
+  }
+  function classroomQrUrl(link) {
+    return `/api/classroom/qr.svg?url=${encodeURIComponent(link)}`;
+  }
+  function getStrings(lang) {
+    return request("GET", `/static/i18n/${encodeURIComponent(lang)}.json`);
+  }
+  async function getExport(what, format, config, signal) {
+    const response = await fetch(`/api/export/${what}.${format}`, {
+      method: "POST",
+      signal,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(config)
+    });
+    if (!response.ok) throw await errorFrom(response);
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] || `gradflow-${what}.${format}`;
+    return { blob: await response.blob(), filename };
+  }
+  async function* trainStream(config, signal) {
+    const response = await fetch("/api/train/stream", {
+      method: "POST",
+      signal,
+      headers: { Accept: "text/event-stream", "Content-Type": "application/json" },
+      body: JSON.stringify(config)
+    });
+    if (!response.ok) throw await errorFrom(response);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    try {
+      for (; ; ) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value.replace(/\r\n?/g, "\n");
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const event = parseEvent(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+          if (event) yield event;
+        }
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  function parseEvent(block) {
+    let event = "message";
+    const data = [];
+    for (const line of block.split("\n")) {
+      if (!line || line.startsWith(":")) continue;
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+      if (field === "event") event = value;
+      else if (field === "data") data.push(value);
+    }
+    if (!data.length) return null;
+    return { event, data: JSON.parse(data.join("\n")) };
+  }
+
+  // static/js/i18n.js
+  var LANGUAGES = ["en", "ko"];
+  var strings = {};
+  var current = "en";
+  function pickLanguage(urlLang, browserLanguages = navigator.languages || [navigator.language]) {
+    if (LANGUAGES.includes(urlLang)) return urlLang;
+    for (const tag of browserLanguages) {
+      const base = String(tag || "").toLowerCase().split("-")[0];
+      if (LANGUAGES.includes(base)) return base;
+    }
+    return "en";
+  }
+  async function loadLanguage(lang) {
+    strings = await getStrings(lang);
+    current = lang;
+    return lang;
+  }
+  function language() {
+    return current;
+  }
+  function has(key) {
+    return Object.hasOwn(strings, key);
+  }
+  function t(key, vars = {}) {
+    if (!has(key)) {
+      console.error(`i18n: no "${key}" in ${current}.json`);
+      return key;
+    }
+    return strings[key].replace(/\{(\w+)\}/g, (whole, name) => name in vars ? String(vars[name]) : whole);
+  }
+  function formatNumber(x, digits = 3) {
+    if (x === null || x === void 0 || Number.isNaN(x)) return "–";
+    const a = Math.abs(x);
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(digits - 1);
+    return new Intl.NumberFormat(current, { maximumSignificantDigits: digits }).format(x);
+  }
+  var ATTRIBUTES = [
+    ["i18nTitle", "title"],
+    ["i18nAriaLabel", "aria-label"],
+    ["i18nPlaceholder", "placeholder"]
+  ];
+  function translatePage(root = document) {
+    for (const el2 of root.querySelectorAll("[data-i18n]")) el2.textContent = t(el2.dataset.i18n);
+    for (const [dataKey, attr] of ATTRIBUTES) {
+      const selector = `[data-${dataKey.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}]`;
+      for (const el2 of root.querySelectorAll(selector)) el2.setAttribute(attr, t(el2.dataset[dataKey]));
+    }
+    if (root === document) {
+      document.documentElement.lang = current;
+      document.title = t("app.title");
+    }
+  }
+
+  // static/js/badge.js
+  var DELAY_MS = 700;
+  var VerifyBadge = class {
+    /** element: the badge; requestBody(): the gradient-check request for the current state. */
+    constructor(element, requestBody) {
+      this.element = element;
+      this.requestBody = requestBody;
+      this.timer = null;
+      this.controller = null;
+      element.addEventListener("click", () => this.schedule());
+    }
+    show(state, text, title = t("verify.tooltip")) {
+      this.element.dataset.state = state;
+      this.element.textContent = text;
+      this.element.title = title;
+    }
+    /** Nothing checked (the configuration was refused). */
+    clear() {
+      clearTimeout(this.timer);
+      this.controller?.abort();
+      this.show("idle", t("verify.idle"));
+    }
+    schedule() {
+      clearTimeout(this.timer);
+      this.controller?.abort();
+      this.show("checking", t("verify.checking"));
+      this.timer = setTimeout(() => this.check(), DELAY_MS);
+    }
+    async check() {
+      const controller = new AbortController();
+      this.controller = controller;
+      try {
+        const result = await getGradcheck(this.requestBody(), controller.signal);
+        const worst = formatNumber(result.worst_relative_error, 2);
+        const title = Object.entries(result.cells).map(([kind, c]) => t("verify.cell", { cell: t(`cell.${kind}`), error: formatNumber(c.worst_relative_error, 2), n: c.checks.length })).concat(t("verify.tooltip")).join("\n");
+        if (result.passed) this.show("ok", t("verify.ok", { error: worst }), title);
+        else if (Object.values(result.cells).some((c) => c.overflow)) this.show("error", t("verify.overflow"), title);
+        else this.show("fail", t("verify.fail", { error: worst, tolerance: formatNumber(result.tolerance, 2) }), title);
+      } catch (error) {
+        if (error.name !== "AbortError") this.show("error", t("verify.error"), error.message);
+      }
+    }
+  };
+
+  // static/js/charts/common.js
+  var COLORS = { rnn: "#D55E00", lstm: "#0072B2", gru: "#009E73" };
+  var REFERENCE = "#555555";
+  var FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif';
+  function values(array) {
+    return array?.data ?? null;
+  }
+  function steps(n) {
+    return Array.from({ length: n }, (_, i) => i + 1);
+  }
+  function kindName(ctx, kind) {
+    return ctx.t(`cell.${kind}`);
+  }
+  function scale(ctx) {
+    return ctx.projection ? 1.6 : 1;
+  }
+  function lineWidth(ctx, base = 2) {
+    return ctx.projection ? Math.max(4, base * 2) : base;
+  }
+  function axis(ctx, title, extra = {}) {
+    const k = scale(ctx);
+    return {
+      title: { text: title, font: { size: 12 * k }, standoff: 6 },
+      gridcolor: "#e6e8ec",
+      linecolor: "#9aa1ab",
+      zeroline: false,
+      automargin: true,
+      tickfont: { size: 11 * k },
+      ...extra
+    };
+  }
+  function baseLayout(ctx, { title, x, y, xaxis = {}, yaxis = {}, ...rest }) {
+    const k = scale(ctx);
+    return {
+      title: { text: title, x: 0.01, xanchor: "left", y: 0.98, yanchor: "top", font: { size: 15 * k } },
+      font: { family: FONT_FAMILY, size: 12 * k, color: ctx.projection ? "#000" : "#1d2430" },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "#ffffff",
+      margin: { l: 56 * k, r: 16 * k, t: 52 * k, b: 40 * k },
+      // Legend under the plot, at the bottom of the figure; Plotly grows the bottom margin to fit its rows.
+      legend: {
+        orientation: "h",
+        x: 0,
+        xanchor: "left",
+        xref: "container",
+        y: 0,
+        yanchor: "bottom",
+        yref: "container",
+        font: { size: 11 * k }
+      },
+      hoverlabel: { font: { family: FONT_FAMILY, size: 12 * k } },
+      xaxis: axis(ctx, x, xaxis),
+      yaxis: axis(ctx, y, yaxis),
+      uirevision: "keep",
+      // a redraw keeps the reader's zoom
+      ...rest
+    };
+  }
+  function emptyFigure(ctx, title, message) {
+    const layout = baseLayout(ctx, { title, x: "", y: "" });
+    layout.xaxis.visible = false;
+    layout.yaxis.visible = false;
+    layout.annotations = [
+      {
+        text: message,
+        xref: "paper",
+        yref: "paper",
+        x: 0.5,
+        y: 0.5,
+        showarrow: false,
+        font: { size: 14 * scale(ctx), color: "#5b6473" }
+      }
+    ];
+    return { data: [], layout };
+  }
+  function stepLine(ctx, { kind, field, name, y, width = 2.5, dash = "solid", markers = false, ...rest }) {
+    const trace = {
+      type: "scatter",
+      mode: markers ? "lines+markers" : "lines",
+      name,
+      meta: { cell: kind, field, ...rest.meta },
+      x: steps(y.length),
+      y,
+      line: { color: COLORS[kind], width: lineWidth(ctx, width), dash },
+      hovertemplate: `${name}<br>t = %{x}: %{y:${rest.format || ".3~e"}}<extra></extra>`
+    };
+    if (markers) trace.marker = { size: ctx.projection ? 6 : 4 };
+    if (rest.opacity !== void 0) trace.opacity = rest.opacity;
+    return trace;
+  }
+  function stepMarker(t2, label2, { xref = "x", yref = "paper" } = {}) {
+    return {
+      shape: {
+        type: "line",
+        xref,
+        yref: yref === "paper" ? "paper" : `${yref} domain`,
+        x0: t2,
+        x1: t2,
+        y0: 0,
+        y1: 1,
+        line: { color: REFERENCE, width: 1.5, dash: "dash" }
+      },
+      annotation: {
+        text: label2,
+        xref,
+        yref: yref === "paper" ? "paper" : `${yref} domain`,
+        x: t2,
+        y: 1,
+        yanchor: "bottom",
+        showarrow: false,
+        font: { color: REFERENCE }
+      }
+    };
+  }
+  function kindScale(kind, signed = false) {
+    const c = COLORS[kind];
+    return signed ? [
+      [0, "#3b3b3b"],
+      [0.5, "#ffffff"],
+      [1, c]
+    ] : [
+      [0, "#ffffff"],
+      [1, c]
+    ];
+  }
+  function log10Grid(grid) {
+    return grid.map((row) => row.map((v) => v > 0 ? Math.log10(v) : null));
+  }
+  function domains(n, gap) {
+    const width = (1 - gap * (n - 1)) / n;
+    return Array.from({ length: n }, (_, i) => [i * (width + gap), i * (width + gap) + width]);
+  }
+  function subplots(ctx, panels, { cols = panels.length, gapX = 0.1, gapY = 0.2, xTitle = "", yTitle = "" } = {}) {
+    const slots = [];
+    let col = 0;
+    let row = 0;
+    for (const panel of panels) {
+      const span = Math.min(panel.span || 1, cols);
+      if (col + span > cols) {
+        row += 1;
+        col = 0;
+      }
+      slots.push({ row, col, span });
+      col += span;
+    }
+    const rows = row + 1;
+    const k = scale(ctx);
+    const xd = domains(cols, gapX * k);
+    const yd = domains(rows, gapY).reverse();
+    const layout = { annotations: [] };
+    const ids = panels.map((panel, i) => {
+      const { row: r, col: c, span } = slots[i];
+      const n = i === 0 ? "" : String(i + 1);
+      const id = { x: `x${n}`, y: `y${n}`, xDomain: [xd[c][0], xd[c + span - 1][1]], yDomain: yd[r] };
+      const bottom = !slots.some((s) => s.row > r && s.col <= c + span - 1 && s.col + s.span - 1 >= c);
+      layout[`xaxis${n}`] = axis(ctx, bottom ? panel.xTitle ?? xTitle : "", { domain: id.xDomain, anchor: id.y });
+      const labelled = c === 0 || Boolean(panel.yTitle);
+      layout[`yaxis${n}`] = axis(ctx, labelled ? panel.yTitle ?? yTitle : "", {
+        domain: id.yDomain,
+        anchor: id.x,
+        showticklabels: labelled
+      });
+      layout.annotations.push({
+        text: panel.title,
+        xref: "paper",
+        yref: "paper",
+        x: id.xDomain[0],
+        y: id.yDomain[1],
+        xanchor: "left",
+        yanchor: "bottom",
+        showarrow: false,
+        font: { size: 12.5 * k, color: panel.color || "#1d2430" }
+      });
+      return id;
+    });
+    return { ids, layout };
+  }
+  function colorbar(ctx, id, { log = false, zmin, zmax, title = "" } = {}) {
+    const bar = {
+      x: id.xDomain[1] + 8e-3,
+      xanchor: "left",
+      y: (id.yDomain[0] + id.yDomain[1]) / 2,
+      len: id.yDomain[1] - id.yDomain[0],
+      thickness: 9 * scale(ctx),
+      outlinewidth: 0,
+      nticks: 5,
+      tickfont: { size: 10 * scale(ctx) },
+      title: { text: title, side: "right", font: { size: 10 * scale(ctx) } }
+    };
+    if (log && Number.isFinite(zmin) && Number.isFinite(zmax)) {
+      const lo = Math.ceil(zmin);
+      const hi = Math.floor(zmax);
+      const every = Math.max(1, Math.ceil((hi - lo + 1) / 5));
+      const ticks = [];
+      for (let e = lo; e <= hi; e += every) ticks.push(e);
+      bar.tickvals = ticks;
+      bar.ticktext = ticks.map((e) => `10<sup>${e}</sup>`);
+    }
+    return bar;
+  }
+  function extent(...grids) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const grid of grids) {
+      for (const row of grid) {
+        for (const v of row) {
+          if (v === null || !Number.isFinite(v)) continue;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+    }
+    return lo <= hi ? [lo, hi] : [0, 1];
+  }
+  function logAxis(traces, headroom = 0.3) {
+    const logs = traces.flatMap((d) => d.y.filter((v) => v > 0).map(Math.log10));
+    if (!logs.length) return { type: "log", exponentformat: "power" };
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of logs) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const range = [Math.floor(lo - 0.3), Math.ceil(hi + headroom)];
+    return { type: "log", exponentformat: "power", range, dtick: Math.max(1, Math.ceil((range[1] - range[0]) / 8)) };
+  }
+  var PLOTLY_CONFIG = {
+    responsive: true,
+    displayModeBar: false,
+    displaylogo: false,
+    scrollZoom: false
+  };
+  function heatmap(ctx, opts) {
+    const { id, grid, x, y, kind, log = false, signed = false, transpose = false, zmin, zmax } = opts;
+    const { label: label2, xLabel, yLabel, barTitle = "", showscale = true, meta } = opts;
+    const shown = log ? "%{customdata:.3~e}" : "%{z:.3~g}";
+    return {
+      type: "heatmap",
+      x,
+      y,
+      z: log ? log10Grid(grid) : grid,
+      customdata: log ? grid : void 0,
+      transpose,
+      zmin,
+      zmax,
+      zmid: signed ? 0 : void 0,
+      colorscale: kindScale(kind, signed),
+      showscale,
+      colorbar: colorbar(ctx, id, { log, zmin, zmax, title: barTitle }),
+      xaxis: id.x,
+      yaxis: id.y,
+      hoverongaps: false,
+      name: label2,
+      meta,
+      hovertemplate: `${label2}<br>${xLabel} %{x}, ${yLabel} %{y}: ${shown}<extra></extra>`
+    };
+  }
+
+  // static/js/charts/connectivity.js
+  function connectivity(trace, ctx) {
+    const title = ctx.t("chart.connectivity.title");
+    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const cells = Object.entries(trace.cells).filter(([, cell]) => values(cell.connectivity));
+    if (!cells.length) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const xLabel = ctx.t("axis.s");
+    const yLabel = ctx.t("axis.t");
+    const { ids, layout: grid } = subplots(
+      ctx,
+      cells.map(([kind]) => ({ title: kindName(ctx, kind), color: COLORS[kind] })),
+      { cols: ctx.narrow ? 1 : cells.length, gapX: 0.09, gapY: 0.1, xTitle: xLabel, yTitle: yLabel }
+    );
+    const [zmin, zmax] = extent(...cells.map(([, cell]) => log10Grid(values(cell.connectivity))));
+    const data = cells.map(([kind, cell], i) => {
+      const stepsShown = (cell.connectivity.steps || []).map((s) => s + 1);
+      return heatmap(ctx, {
+        id: ids[i],
+        grid: values(cell.connectivity),
+        x: stepsShown,
+        y: stepsShown,
+        kind,
+        log: true,
+        zmin,
+        zmax,
+        meta: { cell: kind, field: "connectivity" },
+        label: ctx.t("chart.connectivity.hover", { cell: kindName(ctx, kind) }),
+        xLabel,
+        yLabel
+      });
+    });
+    const layout = { ...baseLayout(ctx, { title, x: xLabel, y: yLabel }), ...grid };
+    layout.margin = { ...layout.margin, r: 48 };
+    return { data, layout };
+  }
+
+  // static/js/charts/curves.js
+  function reference(y, label2, { xaxis = "x", yaxis = "y", dash = "dash", log = false } = {}) {
+    return {
+      shape: {
+        type: "line",
+        xref: `${xaxis} domain`,
+        yref: yaxis,
+        x0: 0,
+        x1: 1,
+        y0: y,
+        y1: y,
+        line: { color: REFERENCE, width: 1.5, dash }
+      },
+      annotation: {
+        text: label2,
+        xref: `${xaxis} domain`,
+        yref: yaxis,
+        x: 0,
+        xanchor: "left",
+        y: log ? Math.log10(y) : y,
+        // Plotly places annotations on a log axis by their exponent (shapes by value)
+        yanchor: "bottom",
+        showarrow: false,
+        font: { color: REFERENCE, size: 11 }
+      }
+    };
+  }
+  function trainingCurves(run2, ctx) {
+    const title = ctx.t("chart.curves.title");
+    const snapshots = run2?.snapshots || [];
+    if (!snapshots.length) return emptyFigure(ctx, title, ctx.t("chart.needs_training"));
+    const task = run2.task || {};
+    const kinds = Object.keys(snapshots[0].cells);
+    const withAccuracy = kinds.some((k) => snapshots.some((s) => s.cells[k]?.test_accuracy != null));
+    const x = snapshots.map((s) => s.step);
+    const data = [];
+    for (const kind of kinds) {
+      const cellOf = (s) => s.cells[kind] || {};
+      const series = [
+        ["train_loss", "chart.curves.train_loss", "solid", "y"],
+        ["test_loss", "chart.curves.test_loss", "dash", "y"]
+      ];
+      if (withAccuracy) series.push(["test_accuracy", "chart.curves.test_accuracy", "solid", "y2"]);
+      for (const [field, key, dash, yaxis] of series) {
+        const name = ctx.t(key, { cell: kindName(ctx, kind) });
+        data.push({
+          type: "scatter",
+          mode: "lines",
+          name,
+          meta: { cell: kind, field },
+          x,
+          y: snapshots.map((s) => cellOf(s)[field] ?? null),
+          xaxis: yaxis === "y" ? "x" : "x2",
+          yaxis,
+          line: { color: COLORS[kind], width: lineWidth(ctx, dash === "solid" ? 2.2 : 1.6), dash },
+          legendgroup: kind,
+          showlegend: yaxis === "y",
+          hovertemplate: `${name}<br>${ctx.t("axis.iteration")} %{x}: %{y:.4~g}<extra></extra>`
+        });
+      }
+    }
+    const layout = baseLayout(ctx, {
+      title,
+      x: ctx.t("axis.iteration"),
+      y: ctx.t("chart.curves.y_loss"),
+      yaxis: logAxis(data.filter((d) => d.yaxis === "y").concat({ y: [task.baseline, task.threshold] })),
+      hovermode: "closest"
+    });
+    const refs = [];
+    if (task.baseline != null) {
+      refs.push(reference(task.baseline, ctx.t("chart.curves.baseline", { value: ctx.fmt(task.baseline) }), { log: true }));
+    }
+    if (task.threshold != null) {
+      const label2 = ctx.t("chart.curves.threshold", { value: ctx.fmt(task.threshold) });
+      refs.push(reference(task.threshold, label2, { dash: "dot", log: true }));
+    }
+    if (withAccuracy) {
+      layout.xaxis.domain = [0, 0.55];
+      layout.xaxis2 = { ...layout.xaxis, domain: [0.7, 1], anchor: "y2" };
+      layout.yaxis2 = axis(ctx, ctx.t("chart.curves.y_accuracy"), { anchor: "x2", range: [0, 1.05], tickformat: ".0%" });
+      if (task.chance_accuracy != null) {
+        refs.push(
+          reference(task.chance_accuracy, ctx.t("chart.curves.chance", { value: ctx.fmt(task.chance_accuracy) }), {
+            xaxis: "x2",
+            yaxis: "y2"
+          })
+        );
+      }
+    }
+    layout.shapes = refs.map((r) => r.shape);
+    layout.annotations = refs.map((r) => r.annotation);
+    return { data, layout };
+  }
+
+  // static/js/charts/contrib.js
+  var PATTERNS = ["", "/", "x", ".", "\\"];
+  function weightGradContributions(trace, ctx) {
+    const title = ctx.t("chart.contrib.title");
+    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const data = [];
+    for (const [kind, cell] of Object.entries(trace.cells)) {
+      Object.entries(cell.weight_grad || {}).forEach(([param, array], i) => {
+        const y = values(array);
+        if (!y) return;
+        const name = ctx.t("chart.contrib.trace", { cell: kindName(ctx, kind), param });
+        data.push({
+          type: "bar",
+          name,
+          meta: { cell: kind, field: `weight_grad.${param}` },
+          x: steps(y.length),
+          y,
+          marker: { color: COLORS[kind], pattern: { shape: PATTERNS[i % PATTERNS.length], fgcolor: "#ffffff" } },
+          visible: i === 0 ? true : "legendonly",
+          hovertemplate: `${name}<br>t = %{x}: %{y:.3~e}<extra></extra>`
+        });
+      });
+    }
+    const layout = baseLayout(ctx, {
+      title,
+      x: ctx.t("axis.t"),
+      y: ctx.t("chart.contrib.y"),
+      yaxis: logAxis(data),
+      barmode: "group",
+      bargap: 0.15,
+      hovermode: "closest"
+    });
+    return { data, layout };
+  }
+
+  // static/js/charts/flow.js
+  function gradientFlow(source, ctx) {
+    const title = source?.step !== void 0 ? ctx.t("chart.flow.title_training", { step: source.step }) : ctx.t("chart.flow.title");
+    if (!source?.cells) return emptyFigure(ctx, ctx.t("chart.flow.title"), ctx.t("chart.no_data"));
+    const data = [];
+    const markers = [];
+    const notes = [];
+    for (const [kind, cell] of Object.entries(source.cells)) {
+      const grad = values(cell.grad_hidden_norm);
+      if (!grad) continue;
+      const cellName = kindName(ctx, kind);
+      const name = ctx.t("chart.flow.trace_h", { cell: cellName });
+      data.push(stepLine(ctx, { kind, field: "grad_hidden_norm", name, y: grad, markers: true }));
+      const gradCell = values(cell.grad_cell_norm);
+      if (gradCell) {
+        const cname = ctx.t("chart.flow.trace_c", { cell: cellName });
+        data.push(stepLine(ctx, { kind, field: "grad_cell_norm", name: cname, y: gradCell, width: 2, dash: "dot" }));
+      }
+      const bound = values(cell.grad_hidden_bound);
+      if (bound) {
+        const bname = ctx.t("chart.flow.trace_bound", { cell: cellName });
+        data.push(stepLine(ctx, { kind, field: "grad_hidden_bound", name: bname, y: bound, width: 1.5, dash: "dash", opacity: 0.7 }));
+      }
+      const broken = cell.first_nonfinite_backward ?? cell.first_nonfinite_forward ?? cell.first_nonfinite_step;
+      if (cell.overflow && broken !== null && broken !== void 0) {
+        markers.push(stepMarker(broken + 1, ctx.t("chart.overflow_marker", { cell: cellName })));
+        const forward = (cell.first_nonfinite_forward ?? cell.first_nonfinite_step ?? broken) + 1;
+        if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: cellName, step: forward }));
+      }
+    }
+    for (const { label: label2, cells } of source.compare || []) {
+      for (const [kind, cell] of Object.entries(cells)) {
+        const grad = values(cell.grad_hidden_norm);
+        if (!grad) continue;
+        const name = ctx.t("chart.flow.trace_compare", { cell: kindName(ctx, kind), label: label2 });
+        data.push(stepLine(ctx, { kind, field: "grad_hidden_norm", name, y: grad, dash: "longdash", meta: { compare: label2 } }));
+      }
+    }
+    const layout = baseLayout(ctx, {
+      title,
+      x: ctx.t("axis.t"),
+      y: ctx.t("chart.flow.y"),
+      // fitted to the gradients, a decade to spare: a loose bound (σ_max well above the spectral radius)
+      // runs out of the top instead of flattening every curve
+      yaxis: logAxis(data.filter((d) => d.meta.field !== "grad_hidden_bound"), 1),
+      hovermode: "closest"
+    });
+    layout.shapes = markers.map((m) => m.shape);
+    layout.annotations = markers.map((m) => m.annotation);
+    notes.forEach(
+      (text, i) => layout.annotations.push({
+        text,
+        xref: "paper",
+        yref: "paper",
+        x: 0.5,
+        y: 0.9 - 0.1 * i,
+        showarrow: false,
+        font: { color: "#1d2430", size: 13 },
+        bgcolor: "rgba(255,255,255,0.85)"
+      })
+    );
+    return { data, layout };
+  }
+  function flowReadout(trace, ctx) {
+    if (!trace?.cells) return "";
+    return Object.entries(trace.cells).filter(([, cell]) => cell.spectral_radius !== null && cell.spectral_radius !== void 0).map(
+      ([kind, cell]) => ctx.t("chart.flow.readout", {
+        cell: kindName(ctx, kind),
+        rho: ctx.fmt(cell.spectral_radius),
+        sigma: ctx.fmt(cell.sigma_max)
+      })
+    ).join("  ·  ");
+  }
+
+  // static/js/charts/gates.js
+  var SHOWN = { lstm: ["f", "i", "g", "o"], gru: ["z", "r"] };
+  var SIGNED = /* @__PURE__ */ new Set(["g", "n"]);
+  var KEEPS = { lstm: "f", gru: "z" };
+  function gates(trace, ctx) {
+    const title = ctx.t("chart.gates.title");
+    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const panels = [];
+    const lines = [];
+    for (const [kind, cell] of Object.entries(trace.cells)) {
+      for (const gate of SHOWN[kind] || []) {
+        const grid2 = values(cell.gates?.[gate]);
+        if (grid2) {
+          const label2 = ctx.t(`gate.${kind}.${gate}`);
+          panels.push({ kind, cell, gate, grid: grid2, title: label2, hover: `${kindName(ctx, kind)} · ${label2}`, color: COLORS[kind] });
+        }
+      }
+      const mean = values(cell.gate_means?.[KEEPS[kind]]);
+      if (mean) lines.push({ kind, gate: KEEPS[kind], mean });
+    }
+    if (!panels.length) return emptyFigure(ctx, title, ctx.t("chart.gates.none"));
+    const xLabel = ctx.t("axis.t");
+    const yLabel = ctx.t("axis.unit");
+    const all = [...panels, { title: ctx.t("chart.gates.mean_panel"), span: 2, yTitle: " " }];
+    const wrap = ctx.narrow || ctx.projection;
+    const { ids, layout: grid } = subplots(ctx, all, { cols: wrap ? 2 : 4, gapX: wrap ? 0.16 : 0.09, gapY: wrap ? 0.12 : 0.22, xTitle: xLabel, yTitle: yLabel });
+    const data = panels.map(
+      (p, i) => heatmap(ctx, {
+        id: ids[i],
+        grid: p.grid,
+        transpose: true,
+        x: steps(p.grid.length),
+        y: p.cell.units,
+        kind: p.kind,
+        signed: SIGNED.has(p.gate),
+        zmin: SIGNED.has(p.gate) ? -1 : 0,
+        zmax: 1,
+        meta: { cell: p.kind, field: `gates.${p.gate}` },
+        label: p.hover,
+        xLabel,
+        yLabel,
+        // one colour bar per kind (all its gates share 0…1), beside its last panel
+        showscale: panels[i + 1]?.kind !== p.kind
+      })
+    );
+    const lineId = ids[ids.length - 1];
+    for (const { kind, gate, mean } of lines) {
+      const name = ctx.t("chart.gates.mean_trace", { cell: kindName(ctx, kind), gate: ctx.t(`gate.${kind}.${gate}`) });
+      const line = stepLine(ctx, { kind, field: `gate_means.${gate}`, name, y: mean, width: 2.2, format: ".3f" });
+      data.push({ ...line, xaxis: lineId.x, yaxis: lineId.y });
+    }
+    const layout = { ...baseLayout(ctx, { title, x: xLabel, y: yLabel }), ...grid };
+    const n = ids.length === 1 ? "" : String(ids.length);
+    layout[`yaxis${n}`] = { ...layout[`yaxis${n}`], range: [0, 1] };
+    layout.showlegend = false;
+    layout.margin = { ...layout.margin, r: 40 };
+    return { data, layout };
+  }
+
+  // static/js/charts/hidden.js
+  function hiddenStates(trace, ctx) {
+    const title = ctx.t("chart.hidden.title");
+    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const panels = [];
+    for (const [kind, cell] of Object.entries(trace.cells)) {
+      const name = kindName(ctx, kind);
+      panels.push({ kind, cell, field: "hidden", grid: values(cell.hidden), title: ctx.t("chart.hidden.panel_h", { cell: name }) });
+      if (values(cell.cell)) panels.push({ kind, cell, field: "cell", grid: values(cell.cell), title: ctx.t("chart.hidden.panel_c", { cell: name }) });
+    }
+    const xLabel = ctx.t("axis.t");
+    const yLabel = ctx.t("axis.unit");
+    const { ids, layout: grid } = subplots(
+      ctx,
+      panels.map((p) => ({ title: p.title, color: COLORS[p.kind] })),
+      { cols: ctx.narrow ? Math.min(2, panels.length) : panels.length, gapX: ctx.narrow ? 0.16 : 0.08, gapY: 0.14, xTitle: xLabel, yTitle: yLabel }
+    );
+    const data = panels.map((p, i) => {
+      const [lo, hi] = extent(p.grid);
+      const reach = Math.max(Math.abs(lo), Math.abs(hi), 1e-12);
+      return heatmap(ctx, {
+        id: ids[i],
+        grid: p.grid,
+        transpose: true,
+        x: steps(p.grid.length),
+        y: p.cell.units,
+        kind: p.kind,
+        signed: true,
+        zmin: -reach,
+        zmax: reach,
+        meta: { cell: p.kind, field: p.field },
+        label: p.title,
+        xLabel,
+        yLabel
+      });
+    });
+    const layout = { ...baseLayout(ctx, { title, x: xLabel, y: yLabel }), ...grid };
+    layout.margin = { ...layout.margin, r: 40 };
+    return { data, layout };
+  }
+
+  // static/js/charts/jacobian.js
+  function jacobianNorms(trace, ctx) {
+    const title = ctx.t("chart.jacobian.title");
+    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const data = [];
+    for (const [kind, cell] of Object.entries(trace.cells)) {
+      const cellName = kindName(ctx, kind);
+      const norm = values(cell.jacobian_norm);
+      if (norm) data.push(stepLine(ctx, { kind, field: "jacobian_norm", name: ctx.t("chart.jacobian.trace_norm", { cell: cellName }), y: norm }));
+      const bound = values(cell.jacobian_bound);
+      if (bound) {
+        const name = ctx.t("chart.jacobian.trace_bound", { cell: cellName });
+        data.push(stepLine(ctx, { kind, field: "jacobian_bound", name, y: bound, width: 1.5, dash: "dash" }));
+      }
+    }
+    const layout = baseLayout(ctx, {
+      title,
+      x: ctx.t("axis.t"),
+      y: ctx.t("chart.jacobian.y"),
+      yaxis: logAxis(data),
+      hovermode: "closest"
+    });
+    return { data, layout };
+  }
+
+  // static/js/charts/training.js
+  function gradientOverTraining(run2, ctx) {
+    const title = ctx.t("chart.training.title");
+    const snapshots = run2?.snapshots || [];
+    if (!snapshots.length) return emptyFigure(ctx, title, ctx.t("chart.needs_training"));
+    const kinds = Object.keys(snapshots[0].cells);
+    const grids = kinds.map((kind) => snapshots.map((s) => values(s.cells[kind]?.grad_hidden_norm) || []));
+    const [zmin, zmax] = extent(...grids.map(log10Grid));
+    const xLabel = ctx.t("axis.t");
+    const yLabel = ctx.t("axis.iteration");
+    const { ids, layout: grid } = subplots(
+      ctx,
+      kinds.map((kind) => ({ title: kindName(ctx, kind), color: COLORS[kind] })),
+      { cols: 1, gapY: 0.16, xTitle: xLabel, yTitle: yLabel }
+    );
+    const iterations = snapshots.map((s) => s.step);
+    const data = kinds.map(
+      (kind, i) => heatmap(ctx, {
+        id: ids[i],
+        grid: grids[i],
+        x: steps(grids[i][0]?.length || 0),
+        y: iterations,
+        kind,
+        log: true,
+        zmin,
+        zmax,
+        meta: { cell: kind, field: "grad_hidden_norm" },
+        label: ctx.t("chart.training.hover", { cell: kindName(ctx, kind) }),
+        xLabel,
+        yLabel
+      })
+    );
+    const layout = { ...baseLayout(ctx, { title, x: xLabel, y: yLabel }), ...grid };
+    layout.margin = { ...layout.margin, r: 56 };
+    return { data, layout };
+  }
+
+  // static/js/keyboard.js
+  var FORM = /* @__PURE__ */ new Set(["INPUT", "SELECT", "TEXTAREA"]);
+  var PRESSABLE = /* @__PURE__ */ new Set(["BUTTON", "A", "SUMMARY"]);
+  function actionOf(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return null;
+    const target = event.target;
+    if (event.key === "Escape") return "escape";
+    if (FORM.has(target?.tagName) || target?.isContentEditable) return null;
+    if ((event.key === " " || event.key === "Enter") && PRESSABLE.has(target?.tagName)) return null;
+    switch (event.key) {
+      case " ":
+        return "play";
+      case "ArrowLeft":
+        return "earlier";
+      case "ArrowRight":
+        return "later";
+      case "PageUp":
+      case "[":
+        return "previous";
+      case "PageDown":
+      case "]":
+        return "next";
+      case "p":
+      case "P":
+        return "projection";
+      case "l":
+      case "L":
+        return "lesson";
+      case "?":
+        return "help";
+      default:
+        return null;
+    }
+  }
+  function listenKeys(actions, blocked = () => false) {
+    document.addEventListener("keydown", (event) => {
+      const action = actionOf(event);
+      if (!action || !actions[action]) return;
+      if (action !== "escape" && blocked()) return;
+      const handled = actions[action]();
+      if (handled !== false) event.preventDefault();
+    });
+  }
+
+  // static/js/render.js
+  var plotlyReady = window.Plotly ? Promise.resolve() : new Promise((resolve, reject) => {
+    const script = document.getElementById("plotly-js");
+    script.addEventListener("load", resolve);
+    script.addEventListener("error", () => reject(new Error(`could not load ${script.src}`)));
+  });
+  var stale = /* @__PURE__ */ new Set();
+  var figureOf = null;
+  var pumping = false;
+  function chartOf(view) {
+    return document.getElementById(`chart-${view}`);
+  }
+  async function drawOne(view, figure) {
+    const div = chartOf(view);
+    if (!div) return;
+    await window.Plotly.react(div, figure.data, figure.layout, PLOTLY_CONFIG);
+    div.dataset.status = "ready";
+    div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
+    performance.mark(`gradflow:drawn:${view}`);
+  }
+  var nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+  async function pump() {
+    pumping = true;
+    try {
+      await plotlyReady;
+      while (stale.size) {
+        const order = [...document.querySelectorAll(".chart[id^='chart-']")].map((div) => div.id.slice(6));
+        const round = order.filter((view) => stale.has(view));
+        for (const view of stale) if (!order.includes(view)) stale.delete(view);
+        for (const view of round) {
+          stale.delete(view);
+          await drawOne(view, figureOf(view));
+          await nextTask();
+        }
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+  function redraw(views, figure) {
+    figureOf = figure;
+    for (const view of views) stale.add(view);
+    if (!pumping) pump();
+  }
+  function setLoading(views, loading) {
+    for (const view of views) {
+      const div = chartOf(view);
+      if (div) div.dataset.status = loading ? "loading" : "ready";
+    }
+  }
+  function downloadPng(view, filename) {
+    const div = chartOf(view);
+    return window.Plotly.downloadImage(div, {
+      format: "png",
+      filename,
+      width: div.clientWidth,
+      height: div.clientHeight,
+      scale: 2
+    });
+  }
+
+  // static/js/lesson/dom.js
+  function el(tag, attrs = {}, children = []) {
+    const node2 = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === void 0 || value === null || value === false) continue;
+      if (name === "text") node2.textContent = value;
+      else node2.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children) if (child !== null && child !== void 0 && child !== false) node2.append(child);
+    return node2;
+  }
+  function button(text, onClick, { home = null, ...attrs } = {}) {
+    const node2 = el("button", { type: "button", class: "btn", ...attrs, text });
+    node2.addEventListener("click", (event) => {
+      onClick(event);
+      if (event.detail > 0 && home) home.focus({ preventScroll: true });
+    });
+    return node2;
+  }
+
+  // static/js/lesson/math.js
+  var NS = "http://www.w3.org/1998/Math/MathML";
+  var SYMBOLS = {
+    partial: ["mi", "∂"],
+    sigma: ["mi", "σ"],
+    rho: ["mi", "ρ"],
+    gamma: ["mi", "γ"],
+    eta: ["mi", "η"],
+    theta: ["mi", "θ"],
+    odot: ["mo", "⊙"],
+    cdot: ["mo", "·"],
+    times: ["mo", "×"],
+    le: ["mo", "≤"],
+    ge: ["mo", "≥"],
+    approx: ["mo", "≈"],
+    leftarrow: ["mo", "←"],
+    rightarrow: ["mo", "→"],
+    Rightarrow: ["mo", "⇒"],
+    ldots: ["mo", "…"],
+    cdots: ["mo", "⋯"],
+    sum: ["mo", "∑"],
+    lVert: ["mo", "‖"],
+    rVert: ["mo", "‖"],
+    top: ["mi", "⊤"],
+    coloneq: ["mo", "≔"]
+  };
+  var FUNCTIONS = /* @__PURE__ */ new Set(["tanh", "softmax", "diag", "max", "log", "exp"]);
+  var OPERATORS = /* @__PURE__ */ new Set([..."+-=()[],./|<>:;!"]);
+  var SPACES = { ",": "0.17em", ";": "0.28em", quad: "1em", qquad: "2em" };
+  function node(tag, children = [], attrs = {}) {
+    const element = document.createElementNS(NS, tag);
+    for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
+    for (const child of children) element.append(child);
+    return element;
+  }
+  function leaf(tag, text, attrs = {}) {
+    return node(tag, [document.createTextNode(text)], attrs);
+  }
+  function single(nodes) {
+    return nodes.length === 1 ? nodes[0] : node("mrow", nodes);
+  }
+  var Parser = class {
+    constructor(source) {
+      this.s = source;
+      this.i = 0;
+    }
+    peek() {
+      return this.s[this.i];
+    }
+    /** Nodes up to the end, or up to the `}` closing the current group (consumed). */
+    sequence() {
+      const out = [];
+      while (this.i < this.s.length) {
+        const c = this.peek();
+        if (c === "}") {
+          this.i += 1;
+          break;
+        }
+        if (c === "_" || c === "^") {
+          this.i += 1;
+          const script = this.argument();
+          const base = out.pop() ?? leaf("mrow", "");
+          out.push(this.attach(base, c, script));
+          continue;
+        }
+        const atom = this.atom();
+        if (atom) out.push(atom);
+      }
+      return out;
+    }
+    /** x_a^b written in either order becomes one <msubsup>. */
+    attach(base, kind, script) {
+      if (base.localName === "msub" && kind === "^") return node("msubsup", [...base.childNodes, script]);
+      if (base.localName === "msup" && kind === "_") {
+        const [b, sup] = base.childNodes;
+        return node("msubsup", [b, script, sup]);
+      }
+      return node(kind === "_" ? "msub" : "msup", [base, script]);
+    }
+    /** A script or a command's argument: a {group}, or the next single token. */
+    argument() {
+      this.skipSpaces();
+      if (this.peek() === "{") {
+        this.i += 1;
+        return single(this.sequence());
+      }
+      return this.atom() ?? leaf("mrow", "");
+    }
+    /** The raw text of a {group} (for \text and \mathrm). */
+    rawArgument() {
+      this.skipSpaces();
+      if (this.peek() !== "{") return "";
+      const end = this.s.indexOf("}", this.i);
+      const text = this.s.slice(this.i + 1, end < 0 ? void 0 : end);
+      this.i = end < 0 ? this.s.length : end + 1;
+      return text;
+    }
+    skipSpaces() {
+      while (this.peek() === " ") this.i += 1;
+    }
+    atom() {
+      const c = this.peek();
+      if (c === " ") {
+        this.i += 1;
+        return null;
+      }
+      if (c === "{") {
+        this.i += 1;
+        return single(this.sequence());
+      }
+      if (c === "\\") return this.command();
+      if (/[0-9]/.test(c)) {
+        const number = /^[0-9]+(\.[0-9]+)?/.exec(this.s.slice(this.i))[0];
+        this.i += number.length;
+        return leaf("mn", number);
+      }
+      this.i += 1;
+      if (c === "-") return leaf("mo", "−");
+      if (c === "'") return leaf("mo", "′");
+      if (OPERATORS.has(c)) return leaf("mo", c);
+      return leaf("mi", c);
+    }
+    command() {
+      const name = /^\\([A-Za-z]+|.)/.exec(this.s.slice(this.i))[1];
+      this.i += name.length + 1;
+      if (SPACES[name]) return node("mspace", [], { width: SPACES[name] });
+      if (SYMBOLS[name]) {
+        const [tag, text] = SYMBOLS[name];
+        return leaf(tag, text, name === "sum" ? { largeop: "true" } : {});
+      }
+      if (FUNCTIONS.has(name)) return leaf("mi", name);
+      if (name === "hat") return node("mover", [this.argument(), leaf("mo", "^")], { accent: "true" });
+      if (name === "frac") return node("mfrac", [this.argument(), this.argument()]);
+      if (name === "text") return leaf("mtext", this.rawArgument());
+      if (name === "mathrm") return leaf("mi", this.rawArgument(), { mathvariant: "normal" });
+      return leaf("mtext", `\\${name}`);
+    }
+  };
+  function math(source, display = "block") {
+    return node("math", [single(new Parser(source).sequence())], { display });
+  }
+  function richText(text) {
+    return text.split("$").map((part, i) => i % 2 ? math(part, "inline") : document.createTextNode(part));
+  }
+
+  // static/js/lesson/scenes.js
+  var SCENES = [
+    {
+      id: "unrolled",
+      preset: "step-t",
+      view: "lesson",
+      widget: "diagram",
+      equations: [String.raw`h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t)`, String.raw`\hat{y}_t = \mathrm{softmax}(W_{hy} h_t)`]
+    },
+    {
+      id: "step",
+      preset: "step-t",
+      view: "hidden",
+      widget: "values",
+      equations: [String.raw`h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t)`, String.raw`\hat{y}_t = \mathrm{softmax}(W_{hy} h_t)`]
+    },
+    {
+      id: "error",
+      preset: "per-step-error",
+      view: "lesson",
+      widget: "steploss",
+      equations: [String.raw`E_t = \frac{1}{K} \sum_{k} {(y_{t,k} - \hat{y}_{t,k})}^2`, String.raw`L = \sum_{t=1}^{T} E_t`]
+    },
+    {
+      id: "bptt",
+      preset: "bptt",
+      view: "lesson",
+      widget: "bptt",
+      equations: [
+        String.raw`\frac{\partial L}{\partial h_t} = \frac{\partial E_t}{\partial h_t} + W_{hh}^{\top} ((1 - h_{t+1}^2) \odot \frac{\partial L}{\partial h_{t+1}})`
+      ]
+    },
+    {
+      id: "vanishing",
+      preset: "spectral-radius-bound",
+      view: "flow",
+      widget: "radius",
+      equations: [
+        String.raw`\lVert \frac{\partial h_T}{\partial h_t} \rVert \le {(\gamma \, \sigma_{\max}(W_{hh}))}^{T-t}`,
+        String.raw`\gamma = \max |\tanh'| = 1`
+      ]
+    },
+    {
+      id: "truncated",
+      preset: "truncated-bptt-cut",
+      view: "lesson",
+      widget: "truncate",
+      equations: [String.raw`\frac{\partial h_t}{\partial h_{t-1}} \coloneq 0, \quad t = k+1, 2k+1, \ldots`]
+    },
+    {
+      id: "forget",
+      preset: "lstm-gates",
+      view: "gates",
+      widget: "gate",
+      gate: "f",
+      equations: [String.raw`f_t = \sigma(W_f [h_{t-1}, x_t] + b_f)`, String.raw`c_t = f_t \odot c_{t-1} + \cdots`]
+    },
+    {
+      id: "input",
+      preset: "lstm-gates",
+      view: "gates",
+      widget: "gate",
+      gate: "i",
+      equations: [
+        String.raw`i_t = \sigma(W_i [h_{t-1}, x_t] + b_i)`,
+        String.raw`g_t = \tanh(W_g [h_{t-1}, x_t] + b_g)`,
+        String.raw`c_t = f_t \odot c_{t-1} + i_t \odot g_t`
+      ]
+    },
+    {
+      id: "output",
+      preset: "lstm-gates",
+      view: "gates",
+      widget: "gate",
+      gate: "o",
+      equations: [String.raw`o_t = \sigma(W_o [h_{t-1}, x_t] + b_o)`, String.raw`h_t = o_t \odot \tanh(c_t)`]
+    },
+    {
+      id: "rnn-vs-lstm",
+      preset: "lstm-learns",
+      view: "flow",
+      widget: "compare",
+      equations: [
+        String.raw`\text{RNN:} \quad \frac{\partial h_t}{\partial h_{t-1}} = \mathrm{diag}(1 - h_t^2) \, W_{hh}`,
+        String.raw`\text{LSTM:} \quad \frac{\partial c_t}{\partial c_{t-1}} = \mathrm{diag}(f_t) + \cdots`
+      ]
+    },
+    {
+      id: "training",
+      preset: "lstm-learns",
+      view: "curves",
+      widget: "train",
+      equations: [String.raw`W \leftarrow W - \eta \, \frac{\partial L}{\partial W}`]
+    }
+  ];
+  function sceneNumber(value) {
+    const n = Number(value);
+    if (value === null || value === void 0 || value === "" || !Number.isFinite(n)) return null;
+    return Math.min(Math.max(Math.round(n), 1), SCENES.length);
+  }
+
+  // static/js/lesson/bptt.js
+  var BackwardPlayer = class {
+    /** onFrame(player) is called whenever the position or the playing state changes. */
+    constructor(onFrame, { interval = 450 } = {}) {
+      this.onFrame = onFrame;
+      this.interval = interval;
+      this.T = 0;
+      this.position = 0;
+      this.timer = null;
+    }
+    get playing() {
+      return this.timer !== null;
+    }
+    /** A sequence of T steps; a position already inside it is kept (a redraw, a language switch). */
+    load(T, position = null) {
+      this.T = T;
+      this.position = position && position >= 1 && position <= T ? position : T;
+      this.onFrame(this);
+    }
+    play() {
+      if (this.playing || this.T < 1) return;
+      if (this.position <= 1) this.position = this.T;
+      this.timer = setInterval(() => this.tick(), this.interval);
+      this.onFrame(this);
+    }
+    tick() {
+      if (this.position > 1) this.position -= 1;
+      if (this.position <= 1) this.stopTimer();
+      this.onFrame(this);
+    }
+    pause() {
+      this.stopTimer();
+      this.onFrame(this);
+    }
+    toggle() {
+      if (this.playing) this.pause();
+      else this.play();
+    }
+    /** One step along the time axis, pausing: −1 towards t = 1 (the way the backward pass goes), +1 back. */
+    step(direction) {
+      this.stopTimer();
+      this.position = Math.min(Math.max(this.position + direction, 1), this.T);
+      this.onFrame(this);
+    }
+    restart() {
+      this.stopTimer();
+      this.position = this.T;
+      this.onFrame(this);
+    }
+    stopTimer() {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  };
+
+  // static/js/lesson/diagram.js
+  var SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs = {}, children = []) {
+    const element = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
+    for (const child of children) element.append(child);
+    return element;
+  }
+  function label(x, y, base, sub, cls) {
+    const text = svg("text", { x, y, class: cls, "text-anchor": "middle", "dominant-baseline": "central" });
+    text.append(document.createTextNode(base));
+    if (sub) {
+      const tspan = svg("tspan", { class: "sub", dy: "0.35em" });
+      tspan.append(document.createTextNode(sub));
+      text.append(tspan);
+    }
+    return text;
+  }
+  function arrow(x1, y1, x2, y2, cls) {
+    return svg("line", { x1, y1, x2, y2, class: `arrow ${cls}`, "marker-end": "url(#lesson-arrowhead)" });
+  }
+  var ROWS = { out: 46, hidden: 150, in: 254 };
+  var BOX = { w: 64, h: 44 };
+  function unrolledDiagram(words, { steps: steps2 = ["1", "2", "…", "T"], highlight = null } = {}) {
+    const left = 156;
+    const gap = 118;
+    const width = left + gap * (steps2.length + 1) - 30;
+    const root = svg("svg", {
+      class: "lesson-diagram",
+      viewBox: `0 0 ${width} 320`,
+      role: "img",
+      "aria-label": words.same
+    });
+    const marker = svg("marker", {
+      id: "lesson-arrowhead",
+      viewBox: "0 0 10 10",
+      refX: 9,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: "auto-start-reverse"
+    });
+    marker.append(svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrowhead" }));
+    root.append(svg("defs", {}, [marker]));
+    for (const [row, word] of [
+      ["out", words.output],
+      ["hidden", words.hidden],
+      ["in", words.input]
+    ]) {
+      const text = svg("text", { x: 8, y: ROWS[row], class: "layer-name", "dominant-baseline": "central" });
+      text.append(document.createTextNode(word));
+      root.append(text);
+    }
+    const box = (cx, cy, cls) => svg("rect", { x: cx - BOX.w / 2, y: cy - BOX.h / 2, width: BOX.w, height: BOX.h, rx: 10, class: cls });
+    const x0 = left + 16;
+    root.append(box(x0, ROWS.hidden, "node node-hidden node-start"), label(x0, ROWS.hidden - 4, "h", "0", "node-label"));
+    let previousRight = x0 + BOX.w / 2;
+    steps2.forEach((step, i) => {
+      const cx = left + gap * (i + 1) + 20;
+      const entry = step === "…" ? cx - 16 : cx - BOX.w / 2;
+      root.append(
+        arrow(previousRight, ROWS.hidden, entry - 2, ROWS.hidden, "w-hh"),
+        label((previousRight + entry) / 2, ROWS.hidden + 30, "W", "hh", "weight-label w-hh")
+      );
+      if (step === "…") {
+        const dots = svg("text", { x: cx, y: ROWS.hidden, class: "ellipsis", "text-anchor": "middle", "dominant-baseline": "central" });
+        dots.append(document.createTextNode("…"));
+        root.append(dots);
+        previousRight = cx + 16;
+        return;
+      }
+      const group = svg("g", { class: i === highlight ? "step step-highlight" : "step" });
+      group.append(
+        box(cx, ROWS.out, "node node-out"),
+        label(cx, ROWS.out - 4, "ŷ", step, "node-label"),
+        box(cx, ROWS.hidden, "node node-hidden"),
+        label(cx, ROWS.hidden - 4, "h", step, "node-label"),
+        box(cx, ROWS.in, "node node-in"),
+        label(cx, ROWS.in - 4, "x", step, "node-label"),
+        arrow(cx, ROWS.in - BOX.h / 2, cx, ROWS.hidden + BOX.h / 2 + 2, "w-xh"),
+        label(cx + 30, (ROWS.in + ROWS.hidden) / 2 + 8, "W", "xh", "weight-label w-xh"),
+        arrow(cx, ROWS.hidden - BOX.h / 2, cx, ROWS.out + BOX.h / 2 + 2, "w-hy"),
+        label(cx + 30, (ROWS.hidden + ROWS.out) / 2, "W", "hy", "weight-label w-hy")
+      );
+      root.append(group);
+      previousRight = cx + BOX.w / 2;
+    });
+    const caption = svg("text", { x: width / 2, y: 306, class: "diagram-caption", "text-anchor": "middle" });
+    caption.append(document.createTextNode(words.same));
+    root.append(caption);
+    return root;
+  }
+
+  // static/js/lesson/figures.js
+  function decades(values_, headroom = 0.3) {
+    const logs = values_.filter((v) => v > 0).map(Math.log10);
+    if (!logs.length) return void 0;
+    return [Math.floor(Math.min(...logs) - 0.3), Math.ceil(Math.max(...logs) + headroom)];
+  }
+  function logAxisOf(values_, headroom) {
+    const range = decades(values_, headroom);
+    return { type: "log", exponentformat: "power", range, dtick: range ? Math.max(1, Math.ceil((range[1] - range[0]) / 6)) : 1 };
+  }
+  function verticalLine(x, { color = REFERENCE, width = 2, dash = "dash" } = {}) {
+    return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width, dash } };
+  }
+  function stepLossFigure(trace, ctx) {
+    const title = ctx.t("lesson.steploss.title");
+    const cells = Object.entries(trace?.cells || {});
+    if (!cells.length) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const data = cells.map(([kind2, cell2]) => {
+      const name = ctx.t("lesson.steploss.trace", { cell: kindName(ctx, kind2) });
+      const y = values(cell2.step_loss) || [];
+      return {
+        type: "bar",
+        name,
+        meta: { cell: kind2, field: "step_loss" },
+        x: steps(y.length),
+        y,
+        marker: { color: COLORS[kind2] },
+        hovertemplate: `${name}<br>t = %{x}: %{y:.4~g}<extra></extra>`
+      };
+    });
+    const layout = baseLayout(ctx, { title, x: ctx.t("axis.t"), y: ctx.t("lesson.steploss.y"), bargap: 0.2, showlegend: false });
+    const [kind, cell] = cells[0];
+    layout.annotations = [
+      {
+        text: ctx.t("lesson.steploss.total", { cell: kindName(ctx, kind), loss: ctx.fmt(cell.loss, 4) }),
+        xref: "paper",
+        yref: "paper",
+        x: 1,
+        y: 1.02,
+        xanchor: "right",
+        yanchor: "bottom",
+        showarrow: false,
+        font: { size: 13 * scale(ctx), color: "#1d2430" }
+      }
+    ];
+    return { data, layout };
+  }
+  function bpttFigure(trace, position, ctx, kind = "rnn") {
+    const title = ctx.t("lesson.bptt.title", { t: position });
+    const grad = values(trace?.cells?.[kind]?.grad_hidden_norm);
+    if (!grad) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const T = grad.length;
+    const reached = grad.map((v, i) => i + 1 >= position ? v : null);
+    const name = ctx.t("lesson.bptt.trace", { cell: kindName(ctx, kind) });
+    const data = [
+      {
+        type: "bar",
+        name,
+        meta: { cell: kind, field: "grad_hidden_norm", position },
+        x: steps(T),
+        y: reached,
+        marker: {
+          color: grad.map((_, i) => i + 1 === position ? "#1d2430" : COLORS[kind]),
+          line: { color: "#1d2430", width: grad.map((_, i) => i + 1 === position ? 2 : 0) }
+        },
+        hovertemplate: `${name}<br>t = %{x}: %{y:.3~e}<extra></extra>`
+      }
+    ];
+    const layout = baseLayout(ctx, {
+      title,
+      x: ctx.t("axis.t"),
+      y: ctx.t("lesson.bptt.y"),
+      xaxis: { range: [0.4, T + 0.6] },
+      yaxis: logAxisOf(grad, 0.6),
+      bargap: 0.15,
+      showlegend: false
+    });
+    const value = grad[position - 1];
+    layout.annotations = [
+      {
+        text: ctx.t("lesson.bptt.marker", { t: position, value: ctx.fmt(value, 3) }),
+        x: position,
+        y: value > 0 ? Math.log10(value) : void 0,
+        // annotations on a log axis are placed by exponent
+        yref: "y",
+        xref: "x",
+        ax: position > T / 2 ? -60 : 60,
+        ay: -36,
+        showarrow: value > 0,
+        arrowwidth: 2,
+        font: { size: 13 * scale(ctx), color: "#1d2430" },
+        bgcolor: "rgba(255,255,255,0.9)"
+      }
+    ];
+    return { data, layout };
+  }
+  function truncationFigure(trace, full, ctx) {
+    const k = trace?.config?.truncate;
+    const title = k ? ctx.t("lesson.truncate.title", { k }) : ctx.t("lesson.truncate.title_full");
+    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const data = [];
+    const all = [];
+    for (const [kind, cell] of Object.entries(trace.cells)) {
+      const cut = values(cell.grad_hidden_norm) || [];
+      const whole = values(full?.cells?.[kind]?.grad_hidden_norm);
+      if (whole) {
+        const name2 = ctx.t("lesson.truncate.full", { cell: kindName(ctx, kind) });
+        data.push({
+          type: "scatter",
+          mode: "lines",
+          name: name2,
+          meta: { cell: kind, field: "grad_hidden_norm", truncate: null },
+          x: steps(whole.length),
+          y: whole,
+          line: { color: COLORS[kind], width: lineWidth(ctx, 1.5), dash: "dot" },
+          opacity: 0.75,
+          hovertemplate: `${name2}<br>t = %{x}: %{y:.3~e}<extra></extra>`
+        });
+        all.push(...whole);
+      }
+      const name = ctx.t("lesson.truncate.cut", { cell: kindName(ctx, kind), k: k ?? "–" });
+      data.push({
+        type: "scatter",
+        mode: "lines+markers",
+        name,
+        meta: { cell: kind, field: "grad_hidden_norm", truncate: k },
+        x: steps(cut.length),
+        // a step the cut loss cannot reach has exactly zero gradient: nothing to draw on a log axis
+        y: cut.map((v) => v > 0 ? v : null),
+        line: { color: COLORS[kind], width: lineWidth(ctx, 2.5) },
+        marker: { size: ctx.projection ? 7 : 5 },
+        hovertemplate: `${name}<br>t = %{x}: %{y:.3~e}<extra></extra>`
+      });
+      all.push(...cut);
+    }
+    const T = trace.sizes?.T ?? 0;
+    const layout = baseLayout(ctx, { title, x: ctx.t("axis.t"), y: ctx.t("lesson.bptt.y"), yaxis: logAxisOf(all, 0.5), hovermode: "closest" });
+    layout.shapes = [];
+    if (k) for (let c = k; c < T; c += k) layout.shapes.push(verticalLine(c + 0.5, { color: "#b3261e", width: ctx.projection ? 4 : 2 }));
+    return { data, layout };
+  }
+  function gateFigure(trace, gate, ctx) {
+    const label2 = ctx.t(`gate.lstm.${gate}`);
+    const title = ctx.t("lesson.gate.title", { gate: label2 });
+    const cell = trace?.cells?.lstm;
+    const grid = values(cell?.gates?.[gate]);
+    if (!grid) return emptyFigure(ctx, title, ctx.t("chart.gates.none"));
+    const mean = values(cell.gate_means?.[gate]) || [];
+    const xLabel = ctx.t("axis.t");
+    const { ids, layout: panels } = subplots(
+      ctx,
+      [{ title: ctx.t("lesson.gate.example"), color: COLORS.lstm }, { title: ctx.t("lesson.gate.mean"), yTitle: " " }],
+      { cols: 1, gapY: 0.3, xTitle: xLabel, yTitle: ctx.t("axis.unit") }
+    );
+    const data = [
+      heatmap(ctx, {
+        id: ids[0],
+        grid,
+        transpose: true,
+        x: steps(grid.length),
+        y: cell.units,
+        kind: "lstm",
+        zmin: 0,
+        zmax: 1,
+        meta: { cell: "lstm", field: `gates.${gate}` },
+        label: label2,
+        xLabel,
+        yLabel: ctx.t("axis.unit")
+      }),
+      {
+        type: "scatter",
+        mode: "lines",
+        name: ctx.t("lesson.gate.mean"),
+        meta: { cell: "lstm", field: `gate_means.${gate}` },
+        x: steps(mean.length),
+        y: mean,
+        xaxis: ids[1].x,
+        yaxis: ids[1].y,
+        line: { color: COLORS.lstm, width: lineWidth(ctx, 2.5) },
+        hovertemplate: `${label2}<br>t = %{x}: %{y:.3f}<extra></extra>`
+      }
+    ];
+    const layout = { ...baseLayout(ctx, { title, x: xLabel, y: ctx.t("axis.unit") }), ...panels };
+    layout.yaxis2 = { ...layout.yaxis2, range: [0, 1], dtick: 0.5 };
+    layout.showlegend = false;
+    layout.margin = { ...layout.margin, r: 48 };
+    return { data, layout };
+  }
+
+  // static/js/lesson/widgets.js
+  function figureBox(env) {
+    return el("div", { class: "lesson-figure", id: "lesson-figure", role: "img", "aria-label": env.t(`lesson.scene.${env.scene.id}.title`) });
+  }
+  function slider(env, { key, min, max, step, label: label2, format = (v) => env.fmt(v, 3) }) {
+    const id = `lesson-${key}`;
+    const input = el("input", { type: "range", id, min, max, step, class: "lesson-range" });
+    const shown = el("output", { for: id, class: "lesson-range-value" });
+    const sync = () => {
+      const value = env.state.get(key);
+      if (typeof value === "number") {
+        if (value > Number(input.max)) input.max = value;
+        input.value = value;
+      }
+      shown.textContent = format(Number(input.value));
+    };
+    input.addEventListener("input", () => {
+      shown.textContent = format(Number(input.value));
+      env.change(key, Number(input.value));
+    });
+    const element = el("div", { class: "lesson-slider" }, [el("label", { for: id }, richText(label2)), input, shown]);
+    return { element, input, sync };
+  }
+  function cellRatio(env, grad) {
+    const first = grad?.[0];
+    const last = grad?.[grad.length - 1];
+    if (!(first > 0 && last > 0)) return { first: env.fmt(first), ratio: "–" };
+    return { first: env.fmt(first), ratio: env.fmt(first / last, 2) };
+  }
+  function diagramWidget(env) {
+    const words = {
+      output: env.t("lesson.diagram.output"),
+      hidden: env.t("lesson.diagram.hidden"),
+      input: env.t("lesson.diagram.input"),
+      same: env.t("lesson.diagram.same")
+    };
+    return { element: el("figure", { class: "lesson-diagram-box" }, [unrolledDiagram(words)]), update() {
+    } };
+  }
+  function valuesWidget(env) {
+    const input = el("input", { type: "range", id: "lesson-step", min: 1, max: 2, step: 1, class: "lesson-range" });
+    const shown = el("output", { for: "lesson-step", class: "lesson-range-value" });
+    const table = el("table", { class: "lesson-values" });
+    let trace = null;
+    const cells = (vector, signed) => (vector || []).map((v, i) => {
+      const td = el("td", { class: `v ${signed && v < 0 ? "neg" : "pos"}`, title: `[${i}] ${v}`, text: env.fmt(v, 2) });
+      const a = Math.min(Math.abs(Number(v) || 0), 1);
+      td.style.setProperty("--a", a.toFixed(3));
+      if (a > 0.55) td.classList.add("strong");
+      return td;
+    });
+    function show() {
+      if (!trace) return;
+      const t2 = env.memo.step;
+      input.value = t2;
+      shown.textContent = `t = ${t2}`;
+      const rnn = trace.cells.rnn;
+      const hidden = values(rnn.hidden);
+      const target = values(trace.example.targets)?.[t2 - 1];
+      const rows = [
+        ["x_t", "lesson.values.x", values(trace.example.inputs)[t2 - 1], false],
+        [t2 > 1 ? "h_{t-1}" : "h_{t-1} = h_0", "lesson.values.h_prev", t2 > 1 ? hidden[t2 - 2] : hidden[0].map(() => 0), true],
+        ["h_t", "lesson.values.h", hidden[t2 - 1], true],
+        [String.raw`\hat{y}_t`, "lesson.values.y_hat", values(rnn.outputs)[t2 - 1], false],
+        ["y_t", "lesson.values.y", Array.isArray(target) ? target : [target], false],
+        ["E_t", "lesson.values.error", [values(rnn.step_loss)[t2 - 1]], false]
+      ];
+      table.replaceChildren(
+        ...rows.map(
+          ([symbol, word, vector, signed]) => el("tr", {}, [el("th", { scope: "row" }, [math(symbol, "inline"), el("span", { class: "word", text: env.t(word) })]), ...cells(vector, signed)])
+        )
+      );
+    }
+    input.addEventListener("input", () => {
+      env.memo.step = Number(input.value);
+      show();
+    });
+    const element = el("div", { class: "lesson-values-widget" }, [
+      el("div", { class: "lesson-slider" }, [el("label", { for: "lesson-step" }, richText(env.t("lesson.values.step"))), input, shown]),
+      table,
+      el("p", { class: "lesson-note" }, richText(env.t("lesson.values.note")))
+    ]);
+    return {
+      element,
+      update(next) {
+        trace = next;
+        const T = trace.sizes.T;
+        input.max = T;
+        env.memo.step = Math.min(Math.max(env.memo.step ?? T, 1), T);
+        show();
+      },
+      step(direction) {
+        if (!trace) return;
+        env.memo.step = Math.min(Math.max(env.memo.step + direction, 1), trace.sizes.T);
+        show();
+      }
+    };
+  }
+  function stepLossWidget(env) {
+    const figure = figureBox(env);
+    return { element: figure, update: (trace) => env.draw(figure, stepLossFigure(trace, env.ctx())) };
+  }
+  function bpttWidget(env) {
+    const figure = figureBox(env);
+    const status = el("p", { class: "lesson-status", "aria-live": "off" });
+    const root = el("div", { class: "lesson-player", "data-playing": "false" });
+    let trace = null;
+    const frame = (p) => {
+      env.memo.position = p.position;
+      root.dataset.position = String(p.position);
+      root.dataset.playing = String(p.playing);
+      play.textContent = env.t(p.playing ? "lesson.bptt.pause" : "lesson.bptt.play");
+      play.setAttribute("aria-pressed", String(p.playing));
+      const grad = values(trace?.cells?.rnn?.grad_hidden_norm);
+      if (!grad) return;
+      env.draw(figure, bpttFigure(trace, p.position, env.ctx()));
+      const value = grad[p.position - 1];
+      const last = grad[grad.length - 1];
+      const ratio = value > 0 && last > 0 ? env.fmt(value / last, 2) : "–";
+      status.replaceChildren(...richText(env.t("lesson.bptt.status", { t: p.position, value: env.fmt(value), ratio })));
+    };
+    const player = new BackwardPlayer(frame);
+    const play = button(env.t("lesson.bptt.play"), () => player.toggle(), { home: env.home, id: "lesson-play", class: "btn btn-primary", "aria-pressed": "false" });
+    const controls = el("div", { class: "lesson-player-buttons", role: "group", "aria-label": env.t("lesson.bptt.controls") }, [
+      button(env.t("lesson.bptt.restart"), () => player.restart(), { home: env.home, id: "lesson-restart" }),
+      button(env.t("lesson.bptt.earlier"), () => player.step(-1), { home: env.home, id: "lesson-earlier" }),
+      play,
+      button(env.t("lesson.bptt.later"), () => player.step(1), { home: env.home, id: "lesson-later" })
+    ]);
+    root.append(controls, figure, status);
+    return {
+      element: root,
+      update(next) {
+        trace = next;
+        const grad = values(trace.cells.rnn?.grad_hidden_norm);
+        if (grad) player.load(grad.length, env.memo.position);
+      },
+      step: (direction) => player.step(direction),
+      toggle: () => player.toggle(),
+      leave: () => player.stopTimer()
+    };
+  }
+  function radiusWidget(env) {
+    const rho = slider(env, { key: "spectral_radius", min: 0, max: 2.5, step: 0.05, label: env.t("lesson.radius.label"), format: (v) => `ρ = ${env.fmt(v, 3)}` });
+    const readout = el("p", { class: "lesson-status" });
+    const set = (value) => {
+      env.change("spectral_radius", value);
+      rho.sync();
+    };
+    const presets = el("div", { class: "lesson-player-buttons" }, [
+      button(env.t("lesson.radius.vanishing"), () => set(0.9), { home: env.home, id: "lesson-vanishing" }),
+      button(env.t("lesson.radius.exploding"), () => set(2), { home: env.home, id: "lesson-exploding" })
+    ]);
+    return {
+      element: el("div", { class: "lesson-controls" }, [rho.element, presets, readout]),
+      update(trace) {
+        rho.sync();
+        const rnn = trace.cells.rnn;
+        if (!rnn) {
+          readout.replaceChildren(env.t("lesson.radius.no_rnn"));
+          return;
+        }
+        readout.replaceChildren(
+          ...richText(
+            env.t("lesson.radius.readout", {
+              rho: env.fmt(rnn.spectral_radius),
+              sigma: env.fmt(rnn.sigma_max),
+              actual: env.fmt(values(rnn.jacobian_norm)?.[0]),
+              bound: env.fmt(values(rnn.jacobian_bound)?.[0])
+            })
+          )
+        );
+      }
+    };
+  }
+  function truncateWidget(env) {
+    const k = slider(env, { key: "truncate", min: 1, max: 50, step: 1, label: env.t("lesson.truncate.label"), format: (v) => `k = ${v}` });
+    const figure = figureBox(env);
+    const full = /* @__PURE__ */ new Map();
+    let latest = null;
+    return {
+      element: el("div", { class: "lesson-controls" }, [k.element, figure]),
+      async update(trace) {
+        latest = trace;
+        k.input.max = trace.sizes.T;
+        k.sync();
+        const request2 = { ...env.state.request("trace"), truncate: null };
+        const key = JSON.stringify(request2);
+        if (!full.has(key)) full.set(key, trace.config.truncate ? getTrace(request2) : Promise.resolve(trace));
+        try {
+          const whole = await full.get(key);
+          if (latest === trace) env.draw(figure, truncationFigure(trace, whole, env.ctx()));
+        } catch {
+          full.delete(key);
+          env.draw(figure, truncationFigure(trace, null, env.ctx()));
+        }
+      }
+    };
+  }
+  function gateWidget(env) {
+    const figure = figureBox(env);
+    const parts = [figure];
+    let bias = null;
+    if (env.scene.gate === "f") {
+      bias = slider(env, { key: "forget_bias", min: -2, max: 4, step: 0.25, label: env.t("lesson.gate.bias"), format: (v) => `b_f = ${env.fmt(v, 3)}` });
+      parts.unshift(bias.element);
+    }
+    return {
+      element: el("div", { class: "lesson-controls" }, parts),
+      update(trace) {
+        bias?.sync();
+        env.draw(figure, gateFigure(trace, env.scene.gate, env.ctx()));
+      }
+    };
+  }
+  function compareWidget(env) {
+    const list = el("ul", { class: "lesson-compare" });
+    return {
+      element: list,
+      update(trace) {
+        const items = [];
+        for (const [kind, cell] of Object.entries(trace.cells)) {
+          const h = cellRatio(env, values(cell.grad_hidden_norm));
+          items.push(el("li", { class: `cell-${kind}` }, richText(env.t("lesson.compare.h", { cell: env.t(`cell.${kind}`), ...h }))));
+          const c = values(cell.grad_cell_norm);
+          if (c) items.push(el("li", { class: `cell-${kind}` }, richText(env.t("lesson.compare.c", { cell: env.t(`cell.${kind}`), ...cellRatio(env, c) }))));
+        }
+        list.replaceChildren(...items);
+      }
+    };
+  }
+  function trainWidget(env) {
+    const status = el("ul", { class: "lesson-compare", "aria-live": "off" });
+    const toggle = () => env.run.playing ? env.run.pause() : env.run.play(env.trainRequest());
+    const play = button(env.t("train.play"), toggle, { home: env.home, id: "lesson-train", class: "btn btn-primary", "aria-pressed": "false" });
+    const reset = button(env.t("train.reset"), () => env.run.reset(), { home: env.home, id: "lesson-train-reset" });
+    const onRun = (run2) => {
+      play.textContent = env.t(run2.playing ? "train.pause" : "train.play");
+      play.setAttribute("aria-pressed", String(run2.playing));
+      const shown = run2.visible();
+      const last = shown[shown.length - 1];
+      if (!last) {
+        status.replaceChildren(el("li", { text: env.t("lesson.train.idle") }));
+        return;
+      }
+      const baseline = run2.info?.task?.baseline;
+      status.replaceChildren(
+        el("li", { text: env.t("lesson.train.step", { step: last.step, baseline: env.fmt(baseline) }) }),
+        ...Object.entries(last.cells).map(
+          ([kind, cell]) => el("li", {
+            class: `cell-${kind}`,
+            text: env.t(cell.solved ? "lesson.train.solved" : "lesson.train.loss", {
+              cell: env.t(`cell.${kind}`),
+              loss: env.fmt(cell.test_loss),
+              step: cell.solved_at ?? last.step
+            })
+          })
+        )
+      );
+    };
+    return {
+      element: el("div", { class: "lesson-controls" }, [el("div", { class: "lesson-player-buttons" }, [play, reset]), status]),
+      update: () => onRun(env.run),
+      toggle,
+      onRun
+    };
+  }
+  var WIDGETS = {
+    diagram: diagramWidget,
+    values: valuesWidget,
+    steploss: stepLossWidget,
+    bptt: bpttWidget,
+    radius: radiusWidget,
+    truncate: truncateWidget,
+    gate: gateWidget,
+    compare: compareWidget,
+    train: trainWidget
+  };
+
+  // static/js/lesson/lesson.js
+  function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+  var Lesson = class {
+    /** host: {page, run, applyPreset, onPreset, onChange, writeURL} from main.js; panel: #lesson-panel. */
+    constructor(host, panel) {
+      this.host = host;
+      this.panel = panel;
+      this.widget = null;
+      this.memo = {};
+      this.button = document.getElementById("lesson-btn");
+      this.button?.addEventListener("click", () => this.toggle());
+      this.panel.tabIndex = -1;
+    }
+    get state() {
+      return this.host.page.state;
+    }
+    get number() {
+      return sceneNumber(this.state.get("lesson"));
+    }
+    get open() {
+      return this.number !== null;
+    }
+    get scene() {
+      return this.open ? SCENES[this.number - 1] : null;
+    }
+    /**
+     * On page load, before the first trace is fetched: a link with `lesson=N` opens scene N. Its preset is
+     * applied only when the link carries no configuration of its own (a shared link reopens what was shared).
+     */
+    init(search) {
+      if (!this.open) return this.render();
+      const query = new URLSearchParams(search);
+      const configured = [...query.keys()].some((key) => this.state.table[key]?.endpoints.length);
+      if (!configured && !query.has("preset")) {
+        this.host.applyPreset(this.scene.preset);
+        this.host.page.controls.sync();
+      }
+      this.state.set("lesson", this.number);
+      this.host.writeURL();
+      this.render({ scroll: true });
+    }
+    toggle() {
+      if (this.open) this.close();
+      else this.go(this.lastNumber || 1);
+    }
+    /** Show scene `n` (1-based; clamped), applying its preset unless the page already shows that preset. */
+    go(n) {
+      const number = sceneNumber(n);
+      this.state.set("lesson", number);
+      const scene = SCENES[number - 1];
+      if (this.state.get("preset") !== scene.preset) this.host.onPreset(scene.preset);
+      else this.host.writeURL();
+      this.render({ scroll: true });
+    }
+    next() {
+      this.go((this.number ?? 0) + 1);
+    }
+    previous() {
+      this.go((this.number ?? 2) - 1);
+    }
+    close() {
+      this.lastNumber = this.number;
+      this.state.set("lesson", null);
+      this.host.writeURL();
+      this.render();
+    }
+    /** Is `trace` the one computed for the page's current configuration (not one still on its way)? */
+    isCurrent(trace) {
+      if (!trace?.config) return false;
+      const request2 = this.state.request("trace");
+      return Object.entries(request2).every(([name, value]) => same(trace.config[name], value));
+    }
+    // ---- drawing ----------------------------------------------------------------------------------------------
+    env(scene) {
+      this.memo[scene.id] ??= {};
+      const host = this.host;
+      return {
+        t,
+        fmt: formatNumber,
+        scene,
+        memo: this.memo[scene.id],
+        home: this.panel,
+        state: host.page.state,
+        run: host.run,
+        ctx: () => ({ t, fmt: formatNumber, projection: Boolean(host.page.state.get("projection")), narrow: false }),
+        draw: (div, figure) => this.draw(div, figure),
+        change: (key, value) => host.onChange(key, value),
+        trainRequest: () => host.page.state.request("train")
+      };
+    }
+    async draw(div, figure) {
+      await plotlyReady;
+      if (!div.isConnected) return;
+      await window.Plotly.react(div, figure.data, figure.layout, PLOTLY_CONFIG);
+      div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
+    }
+    /** (Re)build the panel for the current scene in the current language; `scroll` brings it into view. */
+    render({ scroll = false } = {}) {
+      this.widget?.leave?.();
+      this.widget = null;
+      const scene = this.scene;
+      document.body.classList.toggle("lesson-on", Boolean(scene));
+      this.button?.setAttribute("aria-pressed", String(Boolean(scene)));
+      this.highlight(scene);
+      if (!scene) {
+        this.panel.hidden = true;
+        this.panel.replaceChildren();
+        delete this.panel.dataset.scene;
+        this.relayout();
+        return;
+      }
+      const n = this.number;
+      this.widget = WIDGETS[scene.widget](this.env(scene));
+      const title = t(`lesson.scene.${scene.id}.title`);
+      const nav = el("div", { class: "lesson-nav" }, [
+        button(t("lesson.prev"), () => this.previous(), { home: this.panel, id: "lesson-prev", disabled: n === 1 }),
+        button(t("lesson.next"), () => this.next(), { home: this.panel, id: "lesson-next", class: "btn btn-primary", disabled: n === SCENES.length }),
+        button(t("lesson.close"), () => this.close(), { id: "lesson-close", class: "btn btn-small", title: t("lesson.close_tooltip") })
+      ]);
+      const dots = el(
+        "ol",
+        { class: "lesson-dots", "aria-label": t("lesson.nav_label") },
+        SCENES.map(
+          (s, i) => el("li", {}, [
+            button(String(i + 1), () => this.go(i + 1), {
+              home: this.panel,
+              class: "lesson-dot",
+              title: t("lesson.go_to", { n: i + 1, title: t(`lesson.scene.${s.id}.title`) }),
+              "aria-current": i + 1 === n ? "step" : null
+            })
+          ])
+        )
+      );
+      this.panel.replaceChildren(
+        el("header", { class: "lesson-head" }, [
+          el("p", { class: "lesson-count", text: t("lesson.count", { n, total: SCENES.length }) }),
+          el("h2", { class: "lesson-title", id: "lesson-title", text: title }),
+          nav
+        ]),
+        // the parts are placed by CSS grid areas: the projection theme puts them in another order
+        el("div", { class: `lesson-body lesson-body-${scene.widget}` }, [
+          el("p", { class: "lesson-text" }, richText(t(`lesson.scene.${scene.id}.text`))),
+          el("div", { class: "lesson-equations" }, scene.equations.map((source) => math(source))),
+          el("div", { class: "lesson-widget", "aria-live": "off" }, [this.widget.element]),
+          dots
+        ])
+      );
+      this.panel.setAttribute("aria-labelledby", "lesson-title");
+      this.panel.dataset.scene = String(n);
+      this.panel.dataset.sceneId = scene.id;
+      this.panel.dataset.ready = "false";
+      this.panel.hidden = false;
+      if (scene.view === "lesson") this.panel.querySelector(".lesson-widget")?.classList.add("lesson-focus");
+      this.relayout();
+      if (scroll) this.scrollIntoView();
+      this.onTrace();
+    }
+    /** The trace main.js has now: give it to the scene's widget when it is the scene's own. */
+    async onTrace() {
+      const trace = this.host.page.trace;
+      const widget = this.widget;
+      if (!widget || !this.isCurrent(trace)) return;
+      const note = this.panel.querySelector(".lesson-unavailable");
+      try {
+        await widget.update(trace);
+        note?.remove();
+      } catch (error) {
+        console.warn("lesson: the scene cannot show this trace", error);
+        if (!note) this.panel.querySelector(".lesson-widget")?.append(el("p", { class: "lesson-unavailable", text: t("lesson.unavailable") }));
+      }
+      if (widget === this.widget) this.panel.dataset.ready = "true";
+    }
+    onRun() {
+      this.widget?.onRun?.(this.host.run);
+    }
+    /** The projection theme changed: the panel's figures are redrawn at its sizes. */
+    onProjection() {
+      this.relayout();
+      if (this.widget && this.isCurrent(this.host.page.trace)) this.widget.update(this.host.page.trace);
+    }
+    highlight(scene) {
+      for (const card2 of document.querySelectorAll(".card.lesson-focus")) card2.classList.remove("lesson-focus");
+      const card = scene && scene.view !== "lesson" ? document.getElementById(`card-${scene.view}`) : null;
+      card?.classList.add("lesson-focus");
+    }
+    /** Bring the panel to the top of the window; the highlighted chart is placed right after it (or beside it,
+     *  in projection), so it comes into view with it. */
+    scrollIntoView() {
+      requestAnimationFrame(() => this.panel.scrollIntoView({ block: "start", behavior: "instant" }));
+    }
+    /** The layout changed (cards moved or resized): Plotly's responsive charts resize on a window resize. */
+    relayout() {
+      requestAnimationFrame(() => window.dispatchEvent(new Event("resize")));
+    }
+  };
+
+  // static/js/projection.js
+  var Projection = class {
+    /** host: {page, setProjection} from main.js. */
+    constructor(host) {
+      this.host = host;
+      document.getElementById("projection-btn")?.addEventListener("click", () => this.fullScreen(this.on));
+    }
+    get on() {
+      return Boolean(this.host.page.state.get("projection"));
+    }
+    toggle() {
+      const on = !this.on;
+      this.host.setProjection(on);
+      this.fullScreen(on);
+    }
+    fullScreen(on) {
+      const root = document.documentElement;
+      if (on && !document.fullscreenElement && document.fullscreenEnabled && root.requestFullscreen) {
+        root.requestFullscreen({ navigationUI: "hide" }).catch(() => {
+        });
+      } else if (!on && document.fullscreenElement) {
+        document.exitFullscreen().catch(() => {
+        });
+      }
+    }
+  };
+
+  // static/js/share.js
+  var $ = (id) => document.getElementById(id);
+  function classroomLink(href, base) {
+    const here = new URL(href);
+    here.searchParams.delete("projection");
+    here.hash = "";
+    if (!base) return here.href;
+    const there = new URL(base);
+    there.pathname = here.pathname;
+    there.search = here.search;
+    return there.href;
+  }
+  var SharePanel = class {
+    constructor() {
+      this.dialog = $("share-dialog");
+      this.info = null;
+      $("class-share-btn")?.addEventListener("click", () => this.toggle());
+      $("share-close")?.addEventListener("click", () => this.close());
+      $("share-copy")?.addEventListener("click", () => this.copy());
+      $("share-address")?.addEventListener("change", () => this.refresh());
+    }
+    get isOpen() {
+      return Boolean(this.dialog?.open);
+    }
+    toggle() {
+      if (this.isOpen) this.close();
+      else this.show();
+    }
+    async show() {
+      if (!this.dialog) return;
+      $("share-copied").textContent = "";
+      if (!this.dialog.open) this.dialog.showModal();
+      try {
+        this.info = await getClassroom();
+        $("share-error").textContent = "";
+      } catch (error) {
+        this.info = null;
+        $("share-error").textContent = t("classroom.error", { message: error.message });
+      }
+      this.fillAddresses();
+      this.refresh();
+    }
+    close() {
+      if (this.dialog?.open) this.dialog.close();
+    }
+    fillAddresses() {
+      const select = $("share-address");
+      const urls = this.info?.urls || [];
+      select.replaceChildren(...urls.map((url) => Object.assign(document.createElement("option"), { value: url, textContent: url })));
+      $("share-address-row").hidden = urls.length < 2;
+      const note = $("share-loopback");
+      note.hidden = !this.info || this.info.reachable_from_network;
+      note.textContent = this.info ? t("classroom.loopback", { command: this.info.how_to_expose }) : "";
+      $("share-exposes").hidden = !this.info?.reachable_from_network;
+    }
+    /** The link and its QR code for the view as it is now (call again after the view changed). */
+    refresh() {
+      if (!this.isOpen) return;
+      const base = $("share-address").value || this.info?.urls?.[0] || null;
+      const link = classroomLink(location.href, base);
+      const anchor = $("share-link");
+      anchor.href = link;
+      anchor.textContent = link;
+      const img = $("share-qr");
+      img.alt = t("classroom.qr_alt", { url: link });
+      const src = classroomQrUrl(link);
+      if (img.getAttribute("src") !== src) img.src = src;
+      this.dialog.dataset.link = link;
+    }
+    async copy() {
+      const link = $("share-link").href;
+      try {
+        await navigator.clipboard.writeText(link);
+        $("share-copied").textContent = t("share.copied");
+      } catch {
+        $("share-copied").textContent = t("share.copy_this", { url: link });
+      }
+    }
+  };
+
+  // static/js/classroom.js
+  var $2 = (id) => document.getElementById(id);
+  var KeysHelp = class {
+    constructor() {
+      this.box = $2("keys-help");
+      $2("help-btn")?.addEventListener("click", () => this.toggle());
+      $2("keys-help-close")?.addEventListener("click", () => this.close());
+    }
+    get isOpen() {
+      return Boolean(this.box && !this.box.hidden);
+    }
+    toggle() {
+      if (!this.box) return;
+      this.box.hidden = !this.box.hidden;
+      $2("help-btn")?.setAttribute("aria-expanded", String(this.isOpen));
+    }
+    close() {
+      if (this.isOpen) this.toggle();
+    }
+  };
+  function startClassroom(host) {
+    const lesson = new Lesson(host, $2("lesson-panel"));
+    const projection = new Projection(host);
+    const share2 = new SharePanel();
+    const help = new KeysHelp();
+    const run2 = host.run;
+    const trainRequest = () => host.page.state.request("train");
+    document.addEventListener("gradflow:trace", () => {
+      lesson.onTrace();
+      share2.refresh();
+    });
+    document.addEventListener("gradflow:run", () => lesson.onRun());
+    document.addEventListener("gradflow:language", () => {
+      lesson.render();
+      share2.refresh();
+    });
+    document.addEventListener("gradflow:projection", () => lesson.onProjection());
+    const widget = () => lesson.open ? lesson.widget : null;
+    listenKeys(
+      {
+        play() {
+          if (widget()?.toggle) widget().toggle();
+          else if (!lesson.open) run2.playing ? run2.pause() : run2.play(trainRequest());
+        },
+        earlier() {
+          if (widget()?.step) widget().step(-1);
+          else if (lesson.open) lesson.previous();
+          else return false;
+        },
+        later() {
+          if (widget()?.step) widget().step(1);
+          else if (lesson.open) lesson.next();
+          else run2.step(trainRequest());
+        },
+        previous: () => lesson.open ? lesson.previous() : lesson.toggle(),
+        next: () => lesson.open ? lesson.next() : lesson.toggle(),
+        projection: () => projection.toggle(),
+        lesson: () => lesson.toggle(),
+        help: () => help.toggle(),
+        escape() {
+          if (help.isOpen) help.close();
+          else return false;
+        }
+      },
+      () => share2.isOpen
+    );
+    lesson.init(location.search);
+    return { lesson, projection, share: share2, help };
+  }
+
+  // static/js/controls.js
+  var GROUPS = [
+    { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "truncate", "seed"] },
+    { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
+    { id: "advanced", collapsed: true, keys: [] }
+  ];
+  var HIDDEN = /* @__PURE__ */ new Set(["include_weights"]);
+  function sliderStep(lo, hi) {
+    const raw = (hi - lo) / 400;
+    const p = 10 ** Math.floor(Math.log10(raw));
+    return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+  }
+  function typed(input) {
+    const raw = input.value.trim();
+    if (raw === "") return void 0;
+    const n = Number(raw);
+    return Number.isFinite(n) ? n : raw;
+  }
+  var Controls = class {
+    /**
+     * root: the element the controls go in; meta: GET /api/meta; state: the State; lang: "en" | "ko";
+     * onChange(key, value, live): a control moved; onPreset(name): a preset was chosen.
+     */
+    constructor(root, { meta, state, onChange: onChange2, onPreset: onPreset2 }) {
+      this.root = root;
+      this.meta = meta;
+      this.state = state;
+      this.onChange = onChange2;
+      this.onPreset = onPreset2;
+      this.taskParams = new Set(Object.values(meta.tasks).flatMap((task) => Object.keys(task.params || {})));
+      this.fields = /* @__PURE__ */ new Map();
+    }
+    /** (Re)build every control in the current language and show the state's values. */
+    build(lang) {
+      this.lang = lang;
+      this.fields.clear();
+      const body = el("div", { class: "controls-body" });
+      body.append(this.presetField());
+      const rows = Object.values(this.state.table).filter((row) => row.endpoints.length && !HIDDEN.has(row.key));
+      const placed = new Set(GROUPS.flatMap((g) => g.keys));
+      for (const group of GROUPS) {
+        const keys = group.keys.length ? group.keys : rows.map((r) => r.key).filter((k) => !placed.has(k));
+        const fieldset = el("fieldset", {}, [el("legend", { text: t(`controls.group.${group.id}`) })]);
+        for (const key of keys) {
+          const row = this.state.table[key];
+          if (row && !HIDDEN.has(key)) fieldset.append(this.field(row));
+        }
+        if (group.collapsed) {
+          const details = el("details", { class: "advanced" }, [el("summary", { text: t(`controls.group.${group.id}`) })]);
+          fieldset.querySelector("legend").classList.add("visually-hidden");
+          details.append(fieldset);
+          body.append(details);
+        } else {
+          body.append(fieldset);
+        }
+      }
+      this.root.replaceChildren(body);
+      this.root.removeAttribute("aria-busy");
+      this.sync();
+    }
+    presetField() {
+      const select = el("select", { id: "ctl-preset", "aria-describedby": "help-preset" });
+      select.append(el("option", { value: "", text: t("controls.preset_custom") }));
+      for (const preset of this.meta.presets) {
+        const title = preset.title?.[this.lang] || preset.title?.en || preset.name;
+        select.append(el("option", { value: preset.name, text: title }));
+      }
+      select.addEventListener("change", () => this.onPreset(select.value || null));
+      const help = el("span", { id: "help-preset", class: "visually-hidden", text: t("controls.preset_help") });
+      const wrap = el("div", { class: "field", "data-key": "preset", title: t("controls.preset_help") }, [
+        el("label", { class: "field-label", for: "ctl-preset", text: t("controls.preset") }),
+        select,
+        help
+      ]);
+      this.fields.set("preset", {
+        wrap,
+        sync: () => {
+          select.value = this.state.get("preset") || "";
+          const preset = this.meta.presets.find((p) => p.name === select.value);
+          wrap.title = preset ? preset.description?.[this.lang] || preset.description?.en || "" : t("controls.preset_help");
+        }
+      });
+      return wrap;
+    }
+    /** The tooltip: what the parameter does, then its range and default from the meta. */
+    help(row, spec) {
+      const parts = [t(`param.${row.key}.help`)];
+      if (spec.minimum !== void 0 && spec.maximum !== void 0) {
+        parts.push(t("controls.range", { min: formatNumber(spec.minimum, 4), max: formatNumber(spec.maximum, 4) }));
+      }
+      const shown = this.defaultOf(row);
+      if (typeof shown === "number" || typeof shown === "string") {
+        parts.push(t("controls.default", { value: typeof shown === "number" ? formatNumber(shown, 4) : this.optionLabel(row, shown) }));
+      }
+      return parts.join(" ");
+    }
+    /** The chosen task's own spec for a task parameter (narrower bounds, its default); else the row itself. */
+    specOf(row) {
+      const task = this.meta.tasks[this.state.get("task")];
+      return this.taskParams.has(row.name) && task?.params?.[row.name] || row;
+    }
+    defaultOf(row) {
+      return this.taskParams.has(row.name) ? this.specOf(row).default ?? null : row.default;
+    }
+    optionLabel(row, value) {
+      if (value === null) return t("controls.task_default");
+      return row.name === "task" ? t(`task.${value}`) : t(`enum.${row.name}.${value}`);
+    }
+    field(row) {
+      const id = `ctl-${row.key}`;
+      const error = el("p", { class: "field-error", id: `err-${row.key}`, role: "alert" });
+      const helpId = `help-${row.key}`;
+      const described = `${helpId} err-${row.key}`;
+      const wrap = el("div", { class: "field", "data-key": row.key });
+      const label2 = t(`param.${row.key}.label`);
+      let sync;
+      if (row.type === "array") {
+        const group = el("div", { class: "checks", role: "group", "aria-label": label2, "aria-describedby": described });
+        const boxes = (row.items?.enum || []).map((kind) => {
+          const box = el("input", { type: "checkbox", id: `${id}-${kind}`, value: kind });
+          box.addEventListener("change", () => {
+            const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+            this.onChange(row.key, chosen, false);
+          });
+          group.append(el("label", { for: box.id }, [box, el("span", { class: `swatch swatch-${kind}`, "aria-hidden": "true" }), document.createTextNode(t(`cell.${kind}`))]));
+          return box;
+        });
+        wrap.append(el("span", { class: "field-label", text: label2 }), group);
+        sync = () => {
+          const chosen = this.state.get(row.key) || [];
+          for (const b of boxes) b.checked = chosen.includes(b.value);
+        };
+      } else if (row.enum || row.key === "task") {
+        const options = row.key === "task" ? Object.keys(this.meta.tasks) : row.enum;
+        const select = el("select", { id, "aria-describedby": described });
+        if (row.nullable) select.append(el("option", { value: "", text: t("controls.task_default") }));
+        for (const v of options) select.append(el("option", { value: v, text: this.optionLabel(row, v) }));
+        select.addEventListener("change", () => this.onChange(row.key, select.value === "" ? null : select.value, false));
+        wrap.append(el("label", { class: "field-label", for: id, text: label2 }), select);
+        sync = () => {
+          select.value = this.state.get(row.key) ?? "";
+        };
+      } else if (row.type === "boolean") {
+        const box = el("input", { type: "checkbox", id, "aria-describedby": described });
+        box.addEventListener("change", () => this.onChange(row.key, box.checked, false));
+        wrap.append(el("label", { class: "field-label checks", for: id }, [box, document.createTextNode(label2)]));
+        sync = () => {
+          box.checked = Boolean(this.state.get(row.key));
+        };
+      } else {
+        sync = this.numberField(row, wrap, { id, label: label2, described });
+      }
+      wrap.append(el("span", { id: helpId, class: "visually-hidden" }), error);
+      const entry = {
+        wrap,
+        error,
+        sync: () => {
+          const spec = this.specOf(row);
+          const help = this.help(row, spec);
+          wrap.title = help;
+          wrap.querySelector(`#${helpId}`).textContent = help;
+          wrap.hidden = this.taskParams.has(row.name) && !this.meta.tasks[this.state.get("task")]?.params?.[row.name];
+          sync(spec);
+        }
+      };
+      this.fields.set(row.key, entry);
+      return wrap;
+    }
+    /**
+     * A number: a slider over the parameter's range (logarithmic when it spans three decades or more) and a
+     * number box. A nullable parameter whose null means "off" (truncation, clipping) gets a checkbox that turns
+     * it on; a task parameter's null means "the task's default", which the controls show.
+     */
+    numberField(row, wrap, { id, label: label2, described }) {
+      const integer = row.type === "integer";
+      const switchable = row.nullable && !this.taskParams.has(row.name);
+      const number = el("input", { type: "number", id, inputmode: integer ? "numeric" : "decimal", "aria-describedby": described });
+      const slider2 = el("input", { type: "range", id: `${id}-range`, "aria-label": label2, "aria-describedby": described });
+      const toggle = switchable ? el("input", { type: "checkbox", id: `${id}-on`, "aria-label": t("controls.enable", { name: label2 }) }) : null;
+      let log = false;
+      let lastOn = null;
+      const fromSlider = () => {
+        const v = log ? 10 ** Number(slider2.value) : Number(slider2.value);
+        return integer ? Math.round(v) : Number(v.toPrecision(log ? 3 : 6));
+      };
+      slider2.addEventListener("input", () => {
+        const v = fromSlider();
+        number.value = v;
+        this.onChange(row.key, v, true);
+      });
+      slider2.addEventListener("change", () => this.onChange(row.key, fromSlider(), false));
+      number.addEventListener("change", () => {
+        const v = typed(number);
+        if (v !== void 0) this.onChange(row.key, v, false);
+      });
+      toggle?.addEventListener("change", () => {
+        const spec = this.specOf(row);
+        const on = lastOn ?? typed(number) ?? spec.examples?.[0] ?? spec.minimum;
+        this.onChange(row.key, toggle.checked ? on : null, false);
+      });
+      const head = el("div", { class: "field-label" }, [
+        toggle ? el("label", { for: toggle.id, class: "checks" }, [toggle, document.createTextNode(label2)]) : el("label", { for: id, text: label2 })
+      ]);
+      wrap.append(head, el("div", { class: "field-row" }, [slider2, number]));
+      return (spec) => {
+        const lo = spec.minimum ?? 0;
+        const hi = spec.maximum ?? 1;
+        const span = hi - lo;
+        slider2.hidden = integer && span > 1e4;
+        log = !integer && lo > 0 && hi / lo >= 1e3;
+        if (log) Object.assign(slider2, { min: Math.log10(lo), max: Math.log10(hi), step: 0.01 });
+        else Object.assign(slider2, { min: lo, max: hi, step: integer ? 1 : sliderStep(lo, hi) });
+        number.min = lo;
+        number.max = hi;
+        number.step = integer ? 1 : "any";
+        const value = this.state.get(row.key);
+        const shown = value ?? this.defaultOf(row);
+        if (toggle) {
+          toggle.checked = value !== null;
+          if (value !== null) lastOn = value;
+        }
+        const off = toggle && !toggle.checked;
+        number.disabled = slider2.disabled = Boolean(off);
+        number.value = shown ?? lastOn ?? "";
+        const v = typeof shown === "number" ? shown : Number(number.value);
+        if (Number.isFinite(v)) slider2.value = log ? Math.log10(Math.max(v, lo)) : v;
+      };
+    }
+    /** Show every control's value from the state (after a preset, a shared URL, a language switch). */
+    sync() {
+      for (const field of this.fields.values()) field.sync();
+    }
+    /** The server's sentence under the control of `key` (false when there is no such control). */
+    showError(key, message) {
+      const field = this.fields.get(key);
+      if (!field?.error || field.wrap.hidden) return false;
+      field.error.textContent = message;
+      for (const input of field.wrap.querySelectorAll("input, select")) input.setAttribute("aria-invalid", "true");
+      return true;
+    }
+    clearErrors() {
+      for (const field of this.fields.values()) {
+        if (!field.error) continue;
+        field.error.textContent = "";
+        for (const input of field.wrap.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+      }
+    }
+  };
+
+  // static/js/messages.js
+  var $3 = (id) => document.getElementById(id);
+  function showBanner(text, kind = "error") {
+    $3("banner-text").textContent = text;
+    $3("banner").dataset.kind = kind;
+    $3("banner").hidden = !text;
+  }
+  function errorText(error, table) {
+    const d = Array.isArray(error.detail) ? error.detail[0] : null;
+    const key = `error.${d?.type}`;
+    if (language() === "en" || !d?.field || !has(key)) return error.message;
+    const label2 = table[d.field] ? t(`param.${d.field}.label`) : d.field;
+    return t(key, { field: label2, limit: d.limit ?? "", got: d.got ?? "" });
+  }
+  function showError(error, { endpoint, state, controls }) {
+    if (!(error instanceof ApiError)) {
+      showBanner(t("banner.network", { message: error.message }));
+      return;
+    }
+    if (error.status === 503) {
+      showBanner(t("banner.busy"), "info");
+      return;
+    }
+    if (Array.isArray(error.detail) && error.detail[0]?.type === "offline") {
+      const key2 = error.field && state.keyOf(endpoint, error.field);
+      if (key2) controls.showError(key2, error.detail[0].message);
+      showBanner(error.message, "info");
+      return;
+    }
+    const text = errorText(error, state.table);
+    const key = error.field && state.keyOf(endpoint, error.field);
+    if (!(key && controls.showError(key, text))) showBanner(t("banner.rejected", { message: text }));
+  }
+  function overflowText(cells) {
+    return Object.entries(cells).filter(([, cell]) => cell.overflow).map(([kind, cell]) => {
+      const name = t(`cell.${kind}`);
+      if (cell.first_nonfinite_backward == null && cell.first_nonfinite_forward != null) {
+        return t("banner.overflow_forward", { cell: name, step: cell.first_nonfinite_forward + 1 });
+      }
+      const step = (cell.first_nonfinite_backward ?? cell.first_nonfinite_step ?? 0) + 1;
+      return t("banner.overflow", { cell: name, step });
+    }).join(" ");
+  }
+
+  // static/js/state.js
+  var PAGE_PARAMS = {
+    lang: { type: "string", enum: ["en", "ko"], default: null },
+    projection: { type: "boolean", default: false },
+    preset: { type: "string", default: null },
+    lesson: { type: "integer", default: null }
+    // the lesson scene shown, 1-based (static/js/lesson/scenes.js)
+  };
+  function buildTable(meta) {
+    const table = {};
+    for (const [endpoint, params] of Object.entries(meta.parameters)) {
+      for (const [name, spec] of Object.entries(params)) {
+        const shared = table[name];
+        const key = !shared || sameSpec(shared, spec) ? name : `${endpoint}_${name}`;
+        table[key] ??= { ...spec, key, name, endpoints: [] };
+        table[key].endpoints.push(endpoint);
+      }
+    }
+    for (const [key, spec] of Object.entries(PAGE_PARAMS)) table[key] = { ...spec, key, name: key, endpoints: [] };
+    return table;
+  }
+  function sameSpec(a, b) {
+    return ["type", "default", "minimum", "maximum", "nullable"].every((k) => same2(a[k], b[k]));
+  }
+  function same2(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+  function parse(spec, raw) {
+    if (raw === "" && (spec.nullable || spec.default === null)) return null;
+    switch (spec.type) {
+      case "integer":
+        return /^[+-]?\d+$/.test(raw) ? Number(raw) : raw;
+      case "number":
+        return raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+      case "boolean":
+        return { true: true, 1: true, false: false, 0: false }[raw] ?? raw;
+      default:
+        return raw;
+    }
+  }
+  function serialise(value) {
+    if (value === null) return [""];
+    return (Array.isArray(value) ? value : [value]).map(String);
+  }
+  var State = class {
+    constructor(table) {
+      this.table = table;
+      this.values = {};
+    }
+    get(key) {
+      return Object.hasOwn(this.values, key) ? this.values[key] : this.table[key]?.default;
+    }
+    /** Set one parameter; setting it back to its default removes it from the URL. */
+    set(key, value) {
+      if (!this.table[key]) throw new Error(`state: unknown parameter ${key}`);
+      if (same2(value, this.table[key].default)) delete this.values[key];
+      else this.values[key] = value;
+    }
+    /** Everything back to the defaults, keeping the page's own parameters (language, theme). */
+    resetModel() {
+      for (const key of Object.keys(this.values)) if (!(key in PAGE_PARAMS)) delete this.values[key];
+    }
+    /**
+     * The body of a request to `endpoint` ("trace", "train", "gradcheck"): the values that differ from the
+     * defaults, of the parameters that endpoint takes. The server fills in its own defaults for the rest.
+     */
+    request(endpoint) {
+      const body = {};
+      for (const [key, value] of Object.entries(this.values)) {
+        const row = this.table[key];
+        if (row.endpoints.includes(endpoint)) body[row.name] = value;
+      }
+      return body;
+    }
+    /** The page's key of the API field `name` of `endpoint` (they differ only where specs differ). */
+    keyOf(endpoint, name) {
+      return Object.values(this.table).find((row) => row.name === name && row.endpoints.includes(endpoint))?.key;
+    }
+    /** Take the values of a request body of `endpoint` (a preset's trace or train configuration). */
+    apply(endpoint, config) {
+      for (const [name, value] of Object.entries(config || {})) {
+        const key = this.keyOf(endpoint, name);
+        if (key) this.set(key, value);
+      }
+    }
+    /** Read the state from a query string (on top of the current values when `merge`); unknown names are ignored. */
+    readURL(search, merge = false) {
+      const query = new URLSearchParams(search);
+      if (!merge) this.values = {};
+      for (const key of new Set(query.keys())) {
+        const spec = this.table[key];
+        if (!spec) continue;
+        const raws = query.getAll(key);
+        const value = spec.type === "array" ? raws.filter((r) => r !== "") : parse(spec, raws[raws.length - 1]);
+        this.set(key, value);
+      }
+    }
+    /** The query string of the state (no leading "?"), parameters in table order. */
+    toQuery() {
+      const query = new URLSearchParams();
+      for (const key of Object.keys(this.table)) {
+        if (!Object.hasOwn(this.values, key)) continue;
+        for (const v of serialise(this.values[key])) query.append(key, v);
+      }
+      return query.toString();
+    }
+  };
+
+  // static/js/train.js
+  var TrainingRun = class {
+    /** onUpdate(run) is called whenever what the charts should show, or the run's status, changes. */
+    constructor(onUpdate) {
+      this.onUpdate = onUpdate;
+      this.clear();
+    }
+    clear() {
+      this.controller = null;
+      this.snapshots = [];
+      this.shown = 0;
+      this.pendingSteps = 0;
+      this.playing = false;
+      this.info = null;
+      this.status = "idle";
+      this.error = null;
+    }
+    get started() {
+      return this.controller !== null;
+    }
+    /** The snapshots the charts show now. */
+    visible() {
+      return this.snapshots.slice(0, this.shown);
+    }
+    /** Start (or resume following) the run of `config`, the training request body. */
+    play(config) {
+      this.playing = true;
+      this.shown = this.snapshots.length;
+      if (!this.started) this.open(config);
+      this.onUpdate(this);
+    }
+    pause() {
+      this.playing = false;
+      this.onUpdate(this);
+    }
+    /** One snapshot further (starting the run paused if there is none yet). */
+    step(config) {
+      this.playing = false;
+      if (this.shown < this.snapshots.length) this.shown += 1;
+      else this.pendingSteps += 1;
+      if (!this.started) this.open(config);
+      this.onUpdate(this);
+    }
+    reset() {
+      this.controller?.abort();
+      this.clear();
+      this.onUpdate(this);
+    }
+    async open(config) {
+      const controller = new AbortController();
+      this.controller = controller;
+      this.status = "running";
+      try {
+        for await (const { event, data } of trainStream(config, controller.signal)) {
+          if (controller !== this.controller) return;
+          if (event === "start") {
+            this.info = data;
+          } else if (event === "snapshot") {
+            this.snapshots.push(data);
+            if (this.playing) this.shown = this.snapshots.length;
+            else if (this.pendingSteps > 0) {
+              this.pendingSteps -= 1;
+              this.shown += 1;
+            }
+          } else if (["done", "stopped", "failed"].includes(event)) {
+            this.status = event;
+            if (event === "failed") this.error = data.message;
+          }
+          this.onUpdate(this);
+        }
+        if (this.status === "running") this.status = "stopped";
+      } catch (error) {
+        if (controller !== this.controller || error.name === "AbortError") return;
+        this.status = "failed";
+        this.error = error;
+      }
+      this.onUpdate(this);
+    }
+  };
+
+  // static/js/main.js
+  var $4 = (id) => document.getElementById(id);
+  var announce = (what) => document.dispatchEvent(new CustomEvent(`gradflow:${what}`));
+  var VIEWS = {
+    flow: (d, ctx) => gradientFlow(d.flowSource, ctx),
+    curves: (d, ctx) => trainingCurves(d.run, ctx),
+    training: (d, ctx) => gradientOverTraining(d.run, ctx),
+    contrib: (d, ctx) => weightGradContributions(d.trace, ctx),
+    jacobian: (d, ctx) => jacobianNorms(d.trace, ctx),
+    hidden: (d, ctx) => hiddenStates(d.trace, ctx),
+    gates: (d, ctx) => gates(d.trace, ctx),
+    connectivity: (d, ctx) => connectivity(d.trace, ctx)
+  };
+  var TRACE_VIEWS = ["flow", "contrib", "jacobian", "hidden", "gates", "connectivity"];
+  var RUN_VIEWS = ["flow", "curves", "training"];
+  var NARROW = window.matchMedia("(max-width: 600px)");
+  var page = { meta: null, state: null, controls: null, badge: null, trace: null, compare: [] };
+  var run = new TrainingRun(onRunUpdate);
+  function chartContext() {
+    return { t, fmt: formatNumber, projection: Boolean(page.state.get("projection")), narrow: NARROW.matches };
+  }
+  function viewData() {
+    const shown = run.visible();
+    const last = shown[shown.length - 1];
+    return {
+      trace: page.trace,
+      run: { snapshots: shown, task: run.info?.task ?? page.trace?.task },
+      flowSource: last ?? (page.trace && { ...page.trace, compare: page.compare })
+    };
+  }
+  function draw(views) {
+    const data = viewData();
+    const ctx = chartContext();
+    redraw(
+      views.filter((view) => view !== "flow" || data.flowSource),
+      (view) => VIEWS[view](data, ctx)
+    );
+    $4("readout-flow").textContent = flowReadout(page.trace, ctx);
+  }
+  function errorContext(endpoint) {
+    return { endpoint, state: page.state, controls: page.controls };
+  }
+  var traceInFlight = false;
+  var traceQueued = false;
+  async function refreshTrace() {
+    if (traceInFlight) {
+      traceQueued = true;
+      return;
+    }
+    traceInFlight = true;
+    setLoading(TRACE_VIEWS, true);
+    $4("run-status").textContent = t("status.computing");
+    try {
+      const preset = page.meta.presets.find((p) => p.name === page.state.get("preset"));
+      const others = (preset?.compare || []).map((c) => getTrace(c.trace));
+      page.trace = await getTrace(page.state.request("trace"));
+      page.compare = (await Promise.all(others)).map((trace, i) => ({
+        label: preset.compare[i].label[language()] ?? preset.compare[i].label.en,
+        cells: trace.cells
+      }));
+      page.controls.clearErrors();
+      showBanner(overflowText(page.trace.cells));
+      $4("run-status").textContent = "";
+      draw(TRACE_VIEWS);
+      page.badge.schedule();
+      announce("trace");
+    } catch (error) {
+      setLoading(TRACE_VIEWS, false);
+      $4("run-status").textContent = "";
+      page.controls.clearErrors();
+      showBanner("");
+      page.badge.clear();
+      showError(error, errorContext("trace"));
+    } finally {
+      traceInFlight = false;
+      if (traceQueued) {
+        traceQueued = false;
+        refreshTrace();
+      }
+    }
+  }
+  function onRunUpdate() {
+    const shown = run.visible();
+    const last = shown[shown.length - 1];
+    const total = run.info?.config?.steps ?? page.state.request("train").steps ?? page.state.table.steps?.default;
+    $4("train-progress").max = total || 1;
+    $4("train-progress").value = last?.step ?? 0;
+    Object.assign($4("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status });
+    $4("train-play").textContent = t(run.playing ? "train.pause" : "train.play");
+    $4("train-play").setAttribute("aria-pressed", String(run.playing));
+    for (const id of ["dl-train-csv", "dl-train-json"]) $4(id).hidden = run.status !== "done";
+    let status = "";
+    if (run.status === "failed") {
+      if (run.error instanceof ApiError) showError(run.error, errorContext("train"));
+      status = t("train.failed", { message: run.error instanceof Error ? errorText(run.error, page.state.table) : run.error });
+    } else if (run.started) {
+      status = t(`train.status.${run.playing || run.status !== "running" ? run.status : "paused"}`, {
+        step: last?.step ?? 0,
+        total,
+        received: run.snapshots.length
+      });
+    }
+    $4("train-status").textContent = status;
+    if (last && overflowText(last.cells)) showBanner(overflowText(last.cells));
+    draw(RUN_VIEWS);
+    announce("run");
+  }
+  function writeURL() {
+    const query = page.state.toQuery();
+    history.replaceState(null, "", query ? `?${query}` : location.pathname);
+  }
+  function onChange(key, value) {
+    page.state.set(key, value);
+    page.state.set("preset", null);
+    writeURL();
+    if (key === "task") page.controls.sync();
+    else page.controls.fields.get("preset")?.sync();
+    if (run.started) run.reset();
+    refreshTrace();
+  }
+  function applyPreset(name) {
+    const preset = page.meta.presets.find((p) => p.name === name);
+    page.state.resetModel();
+    if (preset) {
+      page.state.apply("train", preset.train);
+      page.state.apply("trace", preset.trace);
+    }
+    page.state.set("preset", preset ? name : null);
+  }
+  function onPreset(name) {
+    applyPreset(name);
+    writeURL();
+    page.controls.sync();
+    if (run.started) run.reset();
+    refreshTrace();
+  }
+  async function setLanguage(lang) {
+    page.state.set("lang", lang);
+    writeURL();
+    await loadLanguage(lang);
+    translatePage();
+    page.controls.build(lang);
+    if (page.trace) showBanner(overflowText(page.trace.cells));
+    onRunUpdate();
+    draw(TRACE_VIEWS);
+    page.badge.schedule();
+    announce("language");
+  }
+  function setProjection(on) {
+    page.state.set("projection", on);
+    writeURL();
+    document.documentElement.dataset.theme = on ? "projection" : "";
+    $4("projection-btn").setAttribute("aria-pressed", String(on));
+    draw(Object.keys(VIEWS));
+    announce("projection");
+  }
+  async function share() {
+    const url = location.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      $4("share-status").textContent = t("share.copied");
+    } catch {
+      $4("share-status").textContent = t("share.copy_this", { url });
+    }
+  }
+  async function exportData(what, format) {
+    try {
+      const { blob, filename } = await getExport(what, format, page.state.request(what));
+      const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(blob), download: filename });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1e4);
+    } catch (error) {
+      showError(error, errorContext(what));
+    }
+  }
+  function wire() {
+    $4("run-btn").addEventListener("click", refreshTrace);
+    $4("train-play").addEventListener("click", () => run.playing ? run.pause() : run.play(page.state.request("train")));
+    $4("train-step").addEventListener("click", () => run.step(page.state.request("train")));
+    $4("train-reset").addEventListener("click", () => {
+      run.reset();
+      draw(TRACE_VIEWS);
+    });
+    $4("share-btn").addEventListener("click", share);
+    $4("lang-btn").addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
+    $4("projection-btn").addEventListener("click", () => setProjection(!page.state.get("projection")));
+    $4("banner-close").addEventListener("click", () => showBanner(""));
+    NARROW.addEventListener("change", () => draw(Object.keys(VIEWS)));
+    for (const button2 of document.querySelectorAll("[data-download='png']")) {
+      button2.addEventListener("click", () => downloadPng(button2.dataset.view, `gradflow-${button2.dataset.view}`));
+    }
+    for (const button2 of document.querySelectorAll("[data-export]")) {
+      button2.addEventListener("click", () => exportData(button2.dataset.export, button2.dataset.format));
+    }
+  }
+  async function start() {
+    const query = new URLSearchParams(location.search);
+    const [meta] = await Promise.all([getMeta(), loadLanguage(pickLanguage(query.get("lang")))]);
+    page.meta = meta;
+    page.state = new State(buildTable(meta));
+    page.state.readURL(location.search);
+    if (page.state.get("preset")) {
+      applyPreset(page.state.get("preset"));
+      page.state.readURL(location.search, true);
+    }
+    translatePage();
+    document.documentElement.dataset.theme = page.state.get("projection") ? "projection" : "";
+    $4("projection-btn").setAttribute("aria-pressed", String(Boolean(page.state.get("projection"))));
+    page.controls = new Controls($4("controls-body"), { meta, state: page.state, onChange, onPreset });
+    page.controls.build(language());
+    page.badge = new VerifyBadge($4("verify-badge"), () => page.state.request("gradcheck"));
+    if (NARROW.matches) $4("settings").open = false;
+    wire();
+    startClassroom({ page, run, applyPreset, onPreset, onChange, setProjection, writeURL });
+    onRunUpdate();
+    await refreshTrace();
+    document.body.dataset.status = "ready";
+  }
+  start().catch((error) => {
+    document.body.dataset.status = "failed";
+    showBanner(error instanceof ApiError ? error.message : String(error));
+    throw error;
+  });
+})();
