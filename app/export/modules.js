@@ -156,6 +156,16 @@
 
   // static/js/badge.js
   var DELAY_MS = 700;
+  function uncheckable(reason) {
+    const values2 = { step: reason.step === null ? "" : reason.step + 1, param: reason.param ?? "" };
+    let because;
+    if (reason.code === "forward_overflow") because = t("verify.reason.forward_overflow", values2);
+    else if (reason.code === "loss_not_finite") because = t("verify.reason.loss_not_finite", values2);
+    else if (reason.code === "gradient_overflow") because = t("verify.reason.gradient_overflow", values2);
+    else if (reason.code === "relu_kink") because = t("verify.reason.relu_kink", values2);
+    else because = t("verify.reason.derivative_out_of_range", values2);
+    return t("verify.uncheckable", { cell: t(`cell.${reason.cell}`), reason: because });
+  }
   var VerifyBadge = class {
     /** element: the badge; requestBody(): the gradient-check request for the current state. */
     constructor(element, requestBody) {
@@ -188,10 +198,13 @@
       try {
         const result = await getGradcheck(this.requestBody(), controller.signal);
         const worst = formatNumber(result.worst_relative_error, 2);
-        const title = Object.entries(result.cells).map(([kind, c]) => t("verify.cell", { cell: t(`cell.${kind}`), error: formatNumber(c.worst_relative_error, 2), n: c.checks.length })).concat(t("verify.tooltip")).join("\n");
-        if (result.passed) this.show("ok", t("verify.ok", { error: worst }), title);
-        else if (Object.values(result.cells).some((c) => c.overflow)) this.show("error", t("verify.overflow"), title);
-        else this.show("fail", t("verify.fail", { error: worst, tolerance: formatNumber(result.tolerance, 2) }), title);
+        const title = Object.entries(result.cells).map(
+          ([kind, c]) => c.status === "uncheckable" ? uncheckable({ ...c.reason, cell: kind }) : t("verify.cell", { cell: t(`cell.${kind}`), error: formatNumber(c.worst_relative_error, 2), n: c.checks.length })
+        ).concat(t("verify.tooltip")).join("\n");
+        if (result.status === "passed") this.show("ok", t("verify.ok", { error: worst }), title);
+        else if (result.status === "failed") {
+          this.show("fail", t("verify.fail", { error: worst, tolerance: formatNumber(result.tolerance, 2) }), title);
+        } else this.show("uncheckable", uncheckable(result.reason), title);
       } catch (error) {
         if (error.name !== "AbortError") this.show("error", t("verify.error"), error.message);
       }
@@ -202,6 +215,14 @@
   var COLORS = { rnn: "#D55E00", lstm: "#0072B2", gru: "#009E73" };
   var REFERENCE = "#555555";
   var FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif';
+  function overflowAt(cell) {
+    if (!cell?.overflow) return null;
+    const forward = cell.first_nonfinite_forward ?? null;
+    const backward = cell.first_nonfinite_backward ?? null;
+    if (backward !== null && (forward === null || backward < forward)) return { side: "backward", step: backward };
+    if (forward !== null) return { side: "forward", step: forward };
+    return { side: "backward", step: cell.first_nonfinite_step ?? 0 };
+  }
   function values(array) {
     return array?.data ?? null;
   }
@@ -644,11 +665,12 @@
         const bname = ctx.t("chart.flow.trace_bound", { cell: cellName });
         data.push(stepLine(ctx, { kind, field: "grad_hidden_bound", name: bname, y: bound, width: 1.5, dash: "dash", opacity: 0.7 }));
       }
-      const broken = cell.first_nonfinite_backward ?? cell.first_nonfinite_forward ?? cell.first_nonfinite_step;
-      if (cell.overflow && broken !== null && broken !== void 0) {
-        markers.push(stepMarker(broken + 1, ctx.t("chart.overflow_marker", { cell: cellName })));
-        const forward = (cell.first_nonfinite_forward ?? cell.first_nonfinite_step ?? broken) + 1;
-        if (grad.every((v) => v === null)) notes.push(ctx.t("chart.flow.no_finite", { cell: cellName, step: forward }));
+      const broken = overflowAt(cell);
+      if (broken) {
+        markers.push(stepMarker(broken.step + 1, ctx.t("chart.overflow_marker", { cell: cellName })));
+        const words = { cell: cellName, step: broken.step + 1 };
+        const note = broken.side === "forward" ? ctx.t("chart.flow.no_finite_forward", words) : ctx.t("chart.flow.no_finite_backward", words);
+        if (grad.every((v) => v === null)) notes.push(note);
       }
     }
     for (const { label: label2, cells } of source.compare || []) {
@@ -693,6 +715,29 @@
         sigma: ctx.fmt(cell.sigma_max)
       })
     ).join("  ·  ");
+  }
+  function flowCaption(source, ctx) {
+    const cells = source?.cells;
+    if (!cells) return ctx.t("chart.flow.caption.intro");
+    const parts = [ctx.t("chart.flow.caption.intro")];
+    const reach = (curve2) => {
+      const y = values(curve2);
+      return y?.length && y[0] !== null && y[y.length - 1] ? y[0] / y[y.length - 1] : null;
+    };
+    for (const [kind, cell] of Object.entries(cells)) {
+      const ratio = reach(cell.grad_hidden_norm);
+      if (ratio === null) continue;
+      const fmt = (x) => ctx.fmt(x, 2);
+      if (kind === "rnn") {
+        parts.push(ratio < 1 ? ctx.t("chart.flow.caption.rnn_vanishing", { left: fmt(ratio) }) : ctx.t("chart.flow.caption.rnn_growing", { growth: fmt(ratio) }));
+      } else {
+        const key = ratio < 1 ? "chart.flow.caption.gated_left" : "chart.flow.caption.gated_growing";
+        parts.push(ctx.t(key, { cell: kindName(ctx, kind), left: fmt(ratio), growth: fmt(ratio) }));
+      }
+      if (kind === "lstm" && values(cell.grad_cell_norm)) parts.push(ctx.t("chart.flow.caption.cell_dotted"));
+      if (kind === "rnn" && values(cell.grad_hidden_bound)) parts.push(ctx.t("chart.flow.caption.bound"));
+    }
+    return parts.join(" ");
   }
 
   // static/js/charts/gates.js
@@ -753,6 +798,11 @@
     layout.margin = { ...layout.margin, r: 40 };
     return { data, layout };
   }
+  function gatesCaption(trace, ctx) {
+    const kinds = Object.keys(trace?.cells || {}).filter((kind) => SHOWN[kind]);
+    if (!kinds.length) return ctx.t("chart.gates.none");
+    return [...kinds.map((kind) => ctx.t(`chart.gates.caption_${kind}`)), ctx.t("chart.gates.caption")].join(" ");
+  }
 
   // static/js/charts/hidden.js
   function hiddenStates(trace, ctx) {
@@ -794,6 +844,13 @@
     layout.margin = { ...layout.margin, r: 40 };
     return { data, layout };
   }
+  function hiddenCaption(trace, ctx) {
+    const kinds = Object.keys(trace?.cells || {});
+    return [
+      ctx.t("chart.hidden.caption"),
+      ...["rnn", "lstm", "gru"].filter((kind) => kinds.includes(kind)).map((kind) => ctx.t(`chart.hidden.caption_${kind}`))
+    ].join(" ");
+  }
 
   // static/js/charts/jacobian.js
   function jacobianNorms(trace, ctx) {
@@ -803,7 +860,7 @@
     for (const [kind, cell] of Object.entries(trace.cells)) {
       const cellName = kindName(ctx, kind);
       const norm = values(cell.jacobian_norm);
-      if (norm) data.push(stepLine(ctx, { kind, field: "jacobian_norm", name: ctx.t("chart.jacobian.trace_norm", { cell: cellName }), y: norm }));
+      if (norm) data.push(stepLine(ctx, { kind, field: "jacobian_norm", name: ctx.t(kind === "lstm" ? "chart.jacobian.trace_norm_lstm" : "chart.jacobian.trace_norm", { cell: cellName }), y: norm }));
       const bound = values(cell.jacobian_bound);
       if (bound) {
         const name = ctx.t("chart.jacobian.trace_bound", { cell: cellName });
@@ -899,6 +956,82 @@
       const handled = actions[action]();
       if (handled !== false) event.preventDefault();
     });
+  }
+
+  // static/js/claims.js
+  function curve(cell, field) {
+    return cell?.[field]?.data ?? null;
+  }
+  function quantity(spec, payloads) {
+    if (spec.of === "final") return payloads.train?.cells?.[spec.cell]?.[spec.field] ?? null;
+    const trace = spec.variant === void 0 ? payloads.trace : payloads.compare?.[spec.variant];
+    if (!trace) return null;
+    if (spec.of === "task") return trace.task?.[spec.field] ?? null;
+    const cell = trace.cells?.[spec.cell];
+    if (!cell) return null;
+    if (spec.of === "value") return cell[spec.field] ?? null;
+    if (["gate_mean", "gate_lift", "gate_dip", "gate_unit_max", "kept_unit_gate"].includes(spec.of)) {
+      const grid = cell.gates?.[spec.field]?.data;
+      if (!grid?.length) return null;
+      const units = grid[0].map((_, u) => grid.map((row) => row[u]));
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      if (spec.of === "gate_mean") return mean(units.map(mean));
+      if (spec.of === "gate_unit_max") return Math.max(...units.map(mean));
+      if (spec.of === "kept_unit_gate") {
+        const u = followedUnit("kept", trace, spec.cell, spec.field);
+        return u === null ? null : mean(units[u]);
+      }
+      const marked = (trace.example?.inputs?.data || []).map((row) => row[row.length - 1] > 0.5);
+      if (!marked.some(Boolean) || marked.every(Boolean)) return null;
+      const sign = spec.of === "gate_lift" ? 1 : -1;
+      const lift = (u) => sign * (mean(u.filter((_, t2) => marked[t2])) - mean(u.filter((_, t2) => !marked[t2])));
+      return Math.max(...units.map(lift));
+    }
+    const data = curve(cell, spec.field);
+    if (!data?.length) return null;
+    if (spec.of === "zero_before") {
+      const first2 = data.findIndex((v) => v !== 0);
+      return first2 === -1 ? data.length : first2;
+    }
+    if (spec.of === "spread") {
+      const low = Math.min(...data);
+      return low > 0 ? Math.max(...data) / low : Infinity;
+    }
+    if (spec.of === "rises") return data.slice(0, -1).filter((v, t2) => v > data[t2 + 1]).length;
+    const [first, last] = [data[0], data[data.length - 1]];
+    if (first === null || last === null) return null;
+    if (spec.of === "first") return first;
+    if (spec.of === "last") return last;
+    const ratio = last ? first / last : Infinity;
+    if (spec.of === "ratio") return ratio;
+    if (spec.of === "per_step") return ratio ** (1 / (data.length - 1));
+    return null;
+  }
+  function fillQuantities(text, preset, payloads, format) {
+    const specs = preset?.quantities || {};
+    return text.replace(/\{(\w+)\}/g, (whole, name) => {
+      if (!(name in specs)) return whole;
+      const value = quantity(specs[name], payloads);
+      return value === null || value === void 0 ? "…" : format(value);
+    });
+  }
+  function unitMeans(grid) {
+    return grid[0].map((_, u) => grid.reduce((sum, row) => sum + row[u], 0) / grid.length);
+  }
+  function followedUnit(rule, trace, kind, gate) {
+    const cell = trace?.cells?.[kind];
+    const keep = { lstm: "f", gru: "z" }[kind];
+    const grid = cell?.gates?.[rule === "kept" ? keep : gate]?.data;
+    if (!grid?.length) return null;
+    let scores = unitMeans(grid);
+    if (rule === "lifted" || rule === "dipped") {
+      const marked = (trace.example?.inputs?.data || []).map((row) => row[row.length - 1] > 0.5);
+      if (!marked.some(Boolean) || marked.every(Boolean)) return null;
+      const pick = (on2) => unitMeans(grid.filter((_, t2) => marked[t2] === on2));
+      const [on, off] = [pick(true), pick(false)];
+      scores = on.map((v, u) => rule === "lifted" ? v - off[u] : off[u] - v);
+    }
+    return scores.indexOf(Math.max(...scores));
   }
 
   // static/js/render.js
@@ -1128,100 +1261,10 @@
   }
 
   // static/js/lesson/scenes.js
-  var SCENES = [
-    {
-      id: "unrolled",
-      preset: "step-t",
-      view: "lesson",
-      widget: "diagram",
-      equations: [String.raw`h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t)`, String.raw`\hat{y}_t = \mathrm{softmax}(W_{hy} h_t)`]
-    },
-    {
-      id: "step",
-      preset: "step-t",
-      view: "hidden",
-      widget: "values",
-      equations: [String.raw`h_t = \tanh(W_{hh} h_{t-1} + W_{xh} x_t)`, String.raw`\hat{y}_t = \mathrm{softmax}(W_{hy} h_t)`]
-    },
-    {
-      id: "error",
-      preset: "per-step-error",
-      view: "lesson",
-      widget: "steploss",
-      equations: [String.raw`E_t = \frac{1}{K} \sum_{k} {(y_{t,k} - \hat{y}_{t,k})}^2`, String.raw`L = \sum_{t=1}^{T} E_t`]
-    },
-    {
-      id: "bptt",
-      preset: "bptt",
-      view: "lesson",
-      widget: "bptt",
-      equations: [
-        String.raw`\frac{\partial L}{\partial h_t} = \frac{\partial E_t}{\partial h_t} + W_{hh}^{\top} ((1 - h_{t+1}^2) \odot \frac{\partial L}{\partial h_{t+1}})`
-      ]
-    },
-    {
-      id: "vanishing",
-      preset: "spectral-radius-bound",
-      view: "flow",
-      widget: "radius",
-      equations: [
-        String.raw`\lVert \frac{\partial h_T}{\partial h_t} \rVert \le {(\gamma \, \sigma_{\max}(W_{hh}))}^{T-t}`,
-        String.raw`\gamma = \max |\tanh'| = 1`
-      ]
-    },
-    {
-      id: "truncated",
-      preset: "truncated-bptt-cut",
-      view: "lesson",
-      widget: "truncate",
-      equations: [String.raw`\frac{\partial h_t}{\partial h_{t-1}} \coloneq 0, \quad t = k+1, 2k+1, \ldots`]
-    },
-    {
-      id: "forget",
-      preset: "lstm-gates",
-      view: "gates",
-      widget: "gate",
-      gate: "f",
-      equations: [String.raw`f_t = \sigma(W_f [h_{t-1}, x_t] + b_f)`, String.raw`c_t = f_t \odot c_{t-1} + \cdots`]
-    },
-    {
-      id: "input",
-      preset: "lstm-gates",
-      view: "gates",
-      widget: "gate",
-      gate: "i",
-      equations: [
-        String.raw`i_t = \sigma(W_i [h_{t-1}, x_t] + b_i)`,
-        String.raw`g_t = \tanh(W_g [h_{t-1}, x_t] + b_g)`,
-        String.raw`c_t = f_t \odot c_{t-1} + i_t \odot g_t`
-      ]
-    },
-    {
-      id: "output",
-      preset: "lstm-gates",
-      view: "gates",
-      widget: "gate",
-      gate: "o",
-      equations: [String.raw`o_t = \sigma(W_o [h_{t-1}, x_t] + b_o)`, String.raw`h_t = o_t \odot \tanh(c_t)`]
-    },
-    {
-      id: "rnn-vs-lstm",
-      preset: "lstm-learns",
-      view: "flow",
-      widget: "compare",
-      equations: [
-        String.raw`\text{RNN:} \quad \frac{\partial h_t}{\partial h_{t-1}} = \mathrm{diag}(1 - h_t^2) \, W_{hh}`,
-        String.raw`\text{LSTM:} \quad \frac{\partial c_t}{\partial c_{t-1}} = \mathrm{diag}(f_t) + \cdots`
-      ]
-    },
-    {
-      id: "training",
-      preset: "lstm-learns",
-      view: "curves",
-      widget: "train",
-      equations: [String.raw`W \leftarrow W - \eta \, \frac{\partial L}{\partial W}`]
-    }
-  ];
+  var SCENES = [];
+  function setScenes(scenes) {
+    SCENES.splice(0, SCENES.length, ...scenes);
+  }
   function sceneNumber(value) {
     const n = Number(value);
     if (value === null || value === void 0 || value === "" || !Number.isFinite(n)) return null;
@@ -1389,6 +1432,17 @@
   function verticalLine(x, { color = REFERENCE, width = 2, dash = "dash" } = {}) {
     return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width, dash } };
   }
+  var VISIBLE = { " ": "␣", "\n": "↵", "	": "⇥" };
+  function targetCharacters(trace) {
+    const vocabulary = trace?.task?.vocabulary;
+    const targets = values(trace?.example?.targets);
+    if (!vocabulary || !targets) return null;
+    const index = (row) => Array.isArray(row) ? row.indexOf(Math.max(...row)) : row;
+    return targets.map((row) => {
+      const ch = vocabulary[index(row)] ?? "?";
+      return VISIBLE[ch] ?? ch;
+    });
+  }
   function stepLossFigure(trace, ctx) {
     const title = ctx.t("lesson.steploss.title");
     const cells = Object.entries(trace?.cells || {});
@@ -1406,7 +1460,16 @@
         hovertemplate: `${name}<br>t = %{x}: %{y:.4~g}<extra></extra>`
       };
     });
-    const layout = baseLayout(ctx, { title, x: ctx.t("axis.t"), y: ctx.t("lesson.steploss.y"), bargap: 0.2, showlegend: false });
+    const chars = targetCharacters(trace);
+    const layout = baseLayout(ctx, {
+      title,
+      x: chars ? ctx.t("lesson.steploss.x_chars") : ctx.t("axis.t"),
+      y: ctx.t("lesson.steploss.y"),
+      bargap: 0.2,
+      showlegend: false,
+      // one step per tick, labelled with the character the step predicts, when the task is a text
+      xaxis: chars ? { tickmode: "array", tickvals: steps(chars.length), ticktext: chars, tickangle: 0 } : {}
+    });
     const [kind, cell] = cells[0];
     layout.annotations = [
       {
@@ -1517,50 +1580,93 @@
     if (k) for (let c = k; c < T; c += k) layout.shapes.push(verticalLine(c + 0.5, { color: "#b3261e", width: ctx.projection ? 4 : 2 }));
     return { data, layout };
   }
-  function gateFigure(trace, gate, ctx) {
-    const label2 = ctx.t(`gate.lstm.${gate}`);
+  function gateFigure(trace, scene, ctx) {
+    const kind = scene.cell || "lstm";
+    const gate = scene.gate;
+    const label2 = ctx.t(`gate.${kind}.${gate}`);
     const title = ctx.t("lesson.gate.title", { gate: label2 });
-    const cell = trace?.cells?.lstm;
+    const cell = trace?.cells?.[kind];
     const grid = values(cell?.gates?.[gate]);
     if (!grid) return emptyFigure(ctx, title, ctx.t("chart.gates.none"));
-    const mean = values(cell.gate_means?.[gate]) || [];
+    const inputs = values(trace.example?.inputs) || [];
+    const u = followedUnit(scene.unit || "kept", trace, kind, gate);
+    const unit = u === null ? null : cell.units[u];
     const xLabel = ctx.t("axis.t");
+    const x = steps(grid.length);
     const { ids, layout: panels } = subplots(
       ctx,
-      [{ title: ctx.t("lesson.gate.example"), color: COLORS.lstm }, { title: ctx.t("lesson.gate.mean"), yTitle: " " }],
-      { cols: 1, gapY: 0.3, xTitle: xLabel, yTitle: ctx.t("axis.unit") }
+      [
+        { title: ctx.t("lesson.gate.input"), yTitle: " " },
+        { title: ctx.t("lesson.gate.example"), color: COLORS[kind] },
+        { title: unit === null ? " " : ctx.t(`lesson.gate.unit.${scene.unit || "kept"}`, { unit, gate: label2 }), yTitle: " " }
+      ],
+      { cols: 1, gapY: 0.16, xTitle: xLabel, yTitle: ctx.t("axis.unit") }
     );
     const data = [
-      heatmap(ctx, {
-        id: ids[0],
-        grid,
-        transpose: true,
-        x: steps(grid.length),
-        y: cell.units,
-        kind: "lstm",
-        zmin: 0,
-        zmax: 1,
-        meta: { cell: "lstm", field: `gates.${gate}` },
-        label: label2,
-        xLabel,
-        yLabel: ctx.t("axis.unit")
-      }),
+      {
+        type: "bar",
+        name: ctx.t("lesson.gate.marked"),
+        x,
+        y: inputs.map((row) => row[row.length - 1]),
+        xaxis: ids[0].x,
+        yaxis: ids[0].y,
+        marker: { color: REFERENCE },
+        hovertemplate: `${ctx.t("lesson.gate.marked")}<br>t = %{x}: %{y}<extra></extra>`
+      },
       {
         type: "scatter",
         mode: "lines",
-        name: ctx.t("lesson.gate.mean"),
-        meta: { cell: "lstm", field: `gate_means.${gate}` },
-        x: steps(mean.length),
-        y: mean,
-        xaxis: ids[1].x,
-        yaxis: ids[1].y,
-        line: { color: COLORS.lstm, width: lineWidth(ctx, 2.5) },
-        hovertemplate: `${label2}<br>t = %{x}: %{y:.3f}<extra></extra>`
-      }
+        name: ctx.t("lesson.gate.value"),
+        x,
+        y: inputs.map((row) => row[0]),
+        xaxis: ids[0].x,
+        yaxis: ids[0].y,
+        line: { color: "#1d2430", width: lineWidth(ctx, 1.5) },
+        hovertemplate: `x_t<br>t = %{x}: %{y:.3f}<extra></extra>`
+      },
+      heatmap(ctx, {
+        id: ids[1],
+        grid,
+        transpose: true,
+        x,
+        y: cell.units,
+        kind,
+        zmin: 0,
+        zmax: 1,
+        meta: { cell: kind, field: `gates.${gate}` },
+        label: label2,
+        xLabel,
+        yLabel: ctx.t("axis.unit")
+      })
     ];
+    if (u !== null) {
+      data.push({
+        type: "scatter",
+        mode: "lines",
+        name: label2,
+        meta: { cell: kind, field: `gates.${gate}`, unit },
+        x,
+        y: grid.map((row) => row[u]),
+        xaxis: ids[2].x,
+        yaxis: ids[2].y,
+        line: { color: COLORS[kind], width: lineWidth(ctx, 2.5) },
+        hovertemplate: `${label2}<br>t = %{x}: %{y:.3f}<extra></extra>`
+      });
+    }
     const layout = { ...baseLayout(ctx, { title, x: xLabel, y: ctx.t("axis.unit") }), ...panels };
-    layout.yaxis2 = { ...layout.yaxis2, range: [0, 1], dtick: 0.5 };
+    const domains2 = [[0.8, 0.94], [0.34, 0.66], [0, 0.2]];
+    domains2.forEach((domain, i) => {
+      const n = i === 0 ? "" : String(i + 1);
+      layout[`yaxis${n}`] = { ...layout[`yaxis${n}`], domain };
+      layout.annotations[i] = { ...layout.annotations[i], y: domain[1] };
+    });
+    layout.xaxis = { ...layout.xaxis, showticklabels: false };
+    layout.xaxis2 = { ...layout.xaxis2, showticklabels: false };
+    layout.yaxis = { ...layout.yaxis, range: [0, 1.05], dtick: 1, showticklabels: true };
+    layout.yaxis2 = { ...layout.yaxis2, dtick: Math.max(1, Math.ceil(cell.units.length / 4)), tickformat: "d" };
+    layout.yaxis3 = { ...layout.yaxis3, range: [0, 1.05], dtick: 0.5 };
     layout.showlegend = false;
+    layout.bargap = 0.3;
     layout.margin = { ...layout.margin, r: 48 };
     return { data, layout };
   }
@@ -1768,15 +1874,17 @@
     const figure = figureBox(env);
     const parts = [figure];
     let bias = null;
-    if (env.scene.gate === "f") {
-      bias = slider(env, { key: "forget_bias", min: -2, max: 4, step: 0.25, label: env.t("lesson.gate.bias"), format: (v) => `b_f = ${env.fmt(v, 3)}` });
+    const biases = { f: ["forget_bias", "b_f"], z: ["update_bias", "b_z"] };
+    if (biases[env.scene.gate]) {
+      const [key, symbol] = biases[env.scene.gate];
+      bias = slider(env, { key, min: -2, max: 4, step: 0.25, label: env.t(`lesson.gate.bias.${symbol}`), format: (v) => `${symbol} = ${env.fmt(v, 3)}` });
       parts.unshift(bias.element);
     }
     return {
       element: el("div", { class: "lesson-controls" }, parts),
       update(trace) {
         bias?.sync();
-        env.draw(figure, gateFigure(trace, env.scene.gate, env.ctx()));
+        env.draw(figure, gateFigure(trace, env.scene, env.ctx()));
       }
     };
   }
@@ -1987,7 +2095,7 @@
         ]),
         // the parts are placed by CSS grid areas: the projection theme puts them in another order
         el("div", { class: `lesson-body lesson-body-${scene.widget}` }, [
-          el("p", { class: "lesson-text" }, richText(t(`lesson.scene.${scene.id}.text`))),
+          el("p", { class: "lesson-text" }, this.sceneText(scene, null)),
           el("div", { class: "lesson-equations" }, scene.equations.map((source) => math(source))),
           el("div", { class: "lesson-widget", "aria-live": "off" }, [this.widget.element]),
           dots
@@ -2003,11 +2111,21 @@
       if (scroll) this.scrollIntoView();
       this.onTrace();
     }
+    /**
+     * The scene's words with the numbers they quote (`{name}`, the quantities of its preset) read off `trace`
+     * and the comparison traces, or "…" until the scene's own trace is here.
+     */
+    sceneText(scene, trace) {
+      const preset = this.host.page.meta.presets.find((p) => p.name === scene.preset);
+      const payloads = { trace, compare: trace ? this.host.page.compare : [] };
+      return richText(fillQuantities(t(`lesson.scene.${scene.id}.text`), preset, payloads, (v) => formatNumber(v, 3)));
+    }
     /** The trace main.js has now: give it to the scene's widget when it is the scene's own. */
     async onTrace() {
       const trace = this.host.page.trace;
       const widget = this.widget;
       if (!widget || !this.isCurrent(trace)) return;
+      this.panel.querySelector(".lesson-text")?.replaceChildren(...this.sceneText(this.scene, trace));
       const note = this.panel.querySelector(".lesson-unavailable");
       try {
         await widget.update(trace);
@@ -2503,12 +2621,9 @@
   }
   function overflowText(cells) {
     return Object.entries(cells).filter(([, cell]) => cell.overflow).map(([kind, cell]) => {
-      const name = t(`cell.${kind}`);
-      if (cell.first_nonfinite_backward == null && cell.first_nonfinite_forward != null) {
-        return t("banner.overflow_forward", { cell: name, step: cell.first_nonfinite_forward + 1 });
-      }
-      const step = (cell.first_nonfinite_backward ?? cell.first_nonfinite_step ?? 0) + 1;
-      return t("banner.overflow", { cell: name, step });
+      const { side, step } = overflowAt(cell);
+      const words = { cell: t(`cell.${kind}`), step: step + 1 };
+      return side === "forward" ? t("banner.overflow_forward", words) : t("banner.overflow", words);
     }).join(" ");
   }
 
@@ -2713,6 +2828,7 @@
     gates: (d, ctx) => gates(d.trace, ctx),
     connectivity: (d, ctx) => connectivity(d.trace, ctx)
   };
+  var CAPTIONS = { flow: flowCaption, hidden: hiddenCaption, gates: gatesCaption };
   var TRACE_VIEWS = ["flow", "contrib", "jacobian", "hidden", "gates", "connectivity"];
   var RUN_VIEWS = ["flow", "curves", "training"];
   var NARROW = window.matchMedia("(max-width: 600px)");
@@ -2738,6 +2854,10 @@
       (view) => VIEWS[view](data, ctx)
     );
     $4("readout-flow").textContent = flowReadout(page.trace, ctx);
+    for (const view of views) {
+      const source = view === "flow" ? data.flowSource : data.trace;
+      if (CAPTIONS[view] && source) document.querySelector(`#card-${view} .caption`).textContent = CAPTIONS[view](source, ctx);
+    }
   }
   function errorContext(endpoint) {
     return { endpoint, state: page.state, controls: page.controls };
@@ -2899,6 +3019,7 @@
     const query = new URLSearchParams(location.search);
     const [meta] = await Promise.all([getMeta(), loadLanguage(pickLanguage(query.get("lang")))]);
     page.meta = meta;
+    setScenes(meta.scenes);
     page.state = new State(buildTable(meta));
     page.state.readURL(location.search);
     if (page.state.get("preset")) {
