@@ -4,6 +4,7 @@
 
 import { ApiError, getExport, getMeta, getTrace } from "./api.js";
 import { VerifyBadge } from "./badge.js";
+import { finish } from "./charts/common.js";
 import { connectivity } from "./charts/connectivity.js";
 import { trainingCurves } from "./charts/curves.js";
 import { weightGradContributions } from "./charts/contrib.js";
@@ -65,7 +66,7 @@ function draw(views) {
   // The headline waits for its first data: its first draw is the one the tests and the benchmark time.
   redraw(
     views.filter((view) => view !== "flow" || data.flowSource),
-    (view) => VIEWS[view](data, ctx),
+    (view) => finish(VIEWS[view](data, ctx), ctx),
   );
   $("readout-flow").textContent = flowReadout(page.trace, ctx);
 }

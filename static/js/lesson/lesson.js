@@ -6,7 +6,7 @@
 // opens the same scene); everything else goes through the page's own paths (`host`, see classroom.js):
 // presets and control changes as if chosen in the controls, the trace as main.js fetched it.
 
-import { PLOTLY_CONFIG } from "../charts/common.js";
+import { PLOTLY_CONFIG, finish } from "../charts/common.js";
 import { formatNumber, t } from "../i18n.js";
 import { plotlyReady } from "../render.js";
 import { button, el } from "./dom.js";
@@ -123,7 +123,8 @@ export class Lesson {
   async draw(div, figure) {
     await plotlyReady;
     if (!div.isConnected) return;
-    await window.Plotly.react(div, figure.data, figure.layout, PLOTLY_CONFIG);
+    const drawn = finish(figure, { projection: Boolean(this.state.get("projection")) });
+    await window.Plotly.react(div, drawn.data, drawn.layout, PLOTLY_CONFIG);
     div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
   }
 
