@@ -22,10 +22,26 @@ function chartOf(view) {
   return document.getElementById(`chart-${view}`);
 }
 
+const sized = new WeakSet();
+const resizer = new ResizeObserver((entries) => {
+  for (const { target } of entries) if (target.isConnected && target.offsetParent) window.Plotly.Plots.resize(target);
+});
+
+/**
+ * Redraw a chart whenever its box changes size, not only when the window does (Plotly's own `responsive`):
+ * a readout that wraps onto another line, or a lesson scene beside it, changes the chart's share of the screen.
+ */
+export function followSize(div) {
+  if (sized.has(div)) return;
+  sized.add(div);
+  resizer.observe(div);
+}
+
 async function drawOne(view, figure) {
   const div = chartOf(view);
   if (!div) return;
   await window.Plotly.react(div, figure.data, figure.layout, PLOTLY_CONFIG);
+  followSize(div);
   div.dataset.status = "ready";
   div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
   performance.mark(`gradflow:drawn:${view}`);

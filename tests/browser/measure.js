@@ -1,5 +1,6 @@
 // What a projector shows, measured in the page as laid out (run with page.evaluate; tests/browser/).
 //
+// Arguments: {panels, onScreenPanels}: selectors of the panels to check, and of those that must end on screen.
 // Returns {text, overflow, overlaps, cut}:
 //   text      every visible piece of text on the screen with its rendered size in CSS px: HTML text at its
 //             element's computed font size, SVG text (Plotly's charts, the lesson's diagram) at its computed
@@ -9,7 +10,7 @@
 //   overlaps  pairs of a chart's titles (axis titles, the chart title, panel titles, annotations,
 //             colour-bar titles) whose boxes intersect, and axis titles that cross another axis's tick labels;
 //   cut       panels that end below the bottom of the window (a projector cannot scroll).
-(panels) => {
+({ panels, onScreenPanels }) => {
   const screen = { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
   const hiddenByStyle = (el) => {
     for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
@@ -57,6 +58,14 @@
     text.push({ text: input.value, px: parseFloat(getComputedStyle(input).fontSize), where: describe(input) });
   }
 
+  /** Is `el` inside an element between it and `panel` that scrolls (overflow auto or scroll)? */
+  const scrolledWithin = (el, panel) => {
+    for (let e = el.parentElement; e && e !== panel; e = e.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(e).overflowY)) return true;
+    }
+    return false;
+  };
+
   // ---- overflow ----------------------------------------------------------------------------------------------
   const overflow = [];
   const cut = [];
@@ -66,11 +75,12 @@
       if (!onScreen(box) || hiddenByStyle(panel)) continue;
       if (panel.scrollHeight > panel.clientHeight + 1) overflow.push(`${selector}: content ${panel.scrollHeight} px tall in ${panel.clientHeight} px`);
       if (panel.scrollWidth > panel.clientWidth + 1) overflow.push(`${selector}: content ${panel.scrollWidth} px wide in ${panel.clientWidth} px`);
-      if (box.bottom > innerHeight + 0.5) cut.push(`${selector}: ends at ${Math.round(box.bottom)} px of ${innerHeight}`);
+      if (onScreenPanels.includes(selector) && box.bottom > innerHeight + 0.5) cut.push(`${selector}: ends at ${Math.round(box.bottom)} px of ${innerHeight}`);
       if (box.right > innerWidth + 0.5) cut.push(`${selector}: ends at ${Math.round(box.right)} px of ${innerWidth} wide`);
       for (const child of panel.querySelectorAll("*")) {
         if (child.closest(".js-plotly-plot") && child !== child.closest(".js-plotly-plot")) continue; // Plotly clips its own
         if (child instanceof SVGElement && child.tagName !== "svg") continue;
+        if (scrolledWithin(child, panel)) continue; // inside a region meant to scroll (the settings list)
         const r = child.getBoundingClientRect();
         if (!(r.width > 0 && r.height > 0) || hiddenByStyle(child)) continue;
         const out = Math.max(box.left - r.left, r.right - box.right, box.top - r.top, r.bottom - box.bottom);

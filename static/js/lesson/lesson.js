@@ -8,7 +8,8 @@
 
 import { PLOTLY_CONFIG, finish } from "../charts/common.js";
 import { formatNumber, t } from "../i18n.js";
-import { plotlyReady } from "../render.js";
+import { followSize, plotlyReady } from "../render.js";
+import { label } from "../icons.js";
 import { button, el } from "./dom.js";
 import { math, richText } from "./math.js";
 import { SCENES, sceneNumber } from "./scenes.js";
@@ -125,6 +126,7 @@ export class Lesson {
     if (!div.isConnected) return;
     const drawn = finish(figure, { projection: Boolean(this.state.get("projection")) });
     await window.Plotly.react(div, drawn.data, drawn.layout, PLOTLY_CONFIG);
+    followSize(div);
     div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
   }
 
@@ -165,6 +167,9 @@ export class Lesson {
         ]),
       ),
     );
+    const [prev, next] = nav.querySelectorAll(".btn");
+    label(prev, "previous", t("lesson.prev"));
+    label(next, "next", t("lesson.next"));
     this.panel.replaceChildren(
       el("header", { class: "lesson-head" }, [
         el("p", { class: "lesson-count", text: t("lesson.count", { n, total: SCENES.length }) }),
