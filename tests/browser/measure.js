@@ -8,7 +8,8 @@
 //   overflow  panels whose content is taller or wider than the panel (scrollHeight > clientHeight) and
 //             elements that stick out of their panel's box;
 //   overlaps  pairs of a chart's titles (axis titles, the chart title, panel titles, annotations,
-//             colour-bar titles) whose boxes intersect, and axis titles that cross another axis's tick labels;
+//             colour-bar titles) whose boxes intersect, titles or annotations that cross tick labels, tick
+//             labels over each other or turned on their side, and chart text running out of the chart;
 //   cut       panels that end below the bottom of the window (a projector cannot scroll).
 ({ panels, onScreenPanels }) => {
   const screen = { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
@@ -111,10 +112,26 @@
       }
     }
     const ticks = boxes(".xtick text, .ytick text, .colorbar .cbaxis text", "tick");
-    for (const title of titles.filter((b) => b.kind === "title" && /g-[xy]\d*title/.test(b.axis || ""))) {
+    for (const title of titles.filter((b) => b.kind !== "title" || /g-[xy]\d*title/.test(b.axis || ""))) {
       for (const tick of ticks) {
-        if (meet(title.r, tick.r)) overlaps.push(`${name}: axis title "${title.text}" meets tick "${tick.text}"`);
+        if (meet(title.r, tick.r)) overlaps.push(`${name}: ${title.kind} "${title.text}" meets tick "${tick.text}"`);
       }
+    }
+    for (let i = 0; i < ticks.length; i++) {
+      for (let j = i + 1; j < ticks.length; j++) {
+        if (meet(ticks[i].r, ticks[j].r)) overlaps.push(`${name}: tick "${ticks[i].text}" meets tick "${ticks[j].text}"`);
+      }
+    }
+    for (const tick of plot.querySelectorAll(".xtick text")) {
+      if (/rotate\((?!0[,)])/.test(tick.getAttribute("transform") || "")) overlaps.push(`${name}: x tick "${tick.textContent}" is turned on its side`);
+    }
+    // text Plotly drew beyond the chart's own box is cut off on screen
+    const own = plot.getBoundingClientRect();
+    for (const t of plot.querySelectorAll(".main-svg text, .main-svg tspan")) {
+      const r = t.getBoundingClientRect();
+      if (r.width < 0.5 || hiddenByStyle(t)) continue;
+      const out = Math.max(own.left - r.left, r.right - own.right, own.top - r.top, r.bottom - own.bottom);
+      if (out > 1) overlaps.push(`${name}: "${t.textContent.slice(0, 30)}" runs ${Math.round(out)} px out of the chart`);
     }
   }
   return { text, overflow, overlaps, cut };

@@ -197,7 +197,8 @@ export function subplots(ctx, panels, { cols = panels.length, gapX = 0.1, gapY =
   const k = scale(ctx);
   // The gap holds each panel's colour bar and its tick labels, which grow with the projection theme.
   const xd = domains(cols, gapX * k);
-  const yd = domains(rows, gapY).reverse(); // row 0 at the top
+  // the gap holds the tick labels of the row above and the panel titles of the row below
+  const yd = domains(rows, rows > 1 && ctx.projection ? gapY * 1.6 : gapY).reverse(); // row 0 at the top
   const layout = { annotations: [] };
   const ids = panels.map((panel, i) => {
     const { row: r, col: c, span } = slots[i];
@@ -363,7 +364,7 @@ function fullScripts(text, px) {
 /** Decade tick labels whose exponent is as large as the label (Plotly sets <sup> at 70 %, under the floor). */
 function decadeLabels(axis, px) {
   const [lo, hi] = axis.range;
-  const every = axis.dtick || 1;
+  const every = Math.max(axis.dtick || 1, Math.ceil((hi - lo) / 5)); // at most about six labels at this size
   const tickvals = [];
   for (let e = Math.ceil(lo); e <= Math.floor(hi); e += every) tickvals.push(e);
   return {
@@ -390,14 +391,24 @@ export function finish(figure, ctx) {
       const key = `${letter}axis${ref.slice(1)}`;
       const lo = Math.min(...values_);
       const hi = Math.max(...values_);
-      layout[key] = { ...layout[key], tick0: lo, dtick: integerStep(lo, hi), tickformat: "d" };
+      // as many labels as the panel's width holds at the projector's size (about one per 0.15 of the figure)
+      const [d0, d1] = layout[key]?.domain || [0, 1];
+      const most = letter === "x" && ctx.projection ? Math.max(1, Math.floor((d1 - d0) / 0.15)) : 6;
+      const dtick = integerStep(lo, hi, most);
+      layout[key] = { ...layout[key], tick0: dtick > 1 ? 0 : lo, dtick, tickformat: "d", tickangle: 0 };
     }
   }
   if (!ctx.projection) return { data, layout };
   const px = PROJECTION_TEXT;
   layout.font = atLeast(layout.font, px);
   layout.legend = { ...layout.legend, font: atLeast(layout.legend?.font, px) };
-  if (layout.title) layout.title = { ...layout.title, text: fullScripts(layout.title.text, px), font: atLeast(layout.title.font, px) };
+  if (layout.title) {
+    // a long title takes two lines; Plotly anchors a title by its first line, so the second needs room below
+    const text = wrapLong(layout.title.text, 32);
+    const lines = typeof text === "string" ? text.split("<br>").length : 1;
+    layout.title = { ...layout.title, text: fullScripts(text, px), font: atLeast(layout.title.font, px), pad: { t: 8 + 10 * (lines - 1) } };
+    if (lines > 1) layout.margin = { ...layout.margin, t: Math.max(layout.margin?.t ?? 0, 44 * lines + 8) };
+  }
   for (const key of Object.keys(layout)) {
     if (!AXIS_KEY.test(key)) continue;
     const axis = { ...layout[key] };
@@ -416,6 +427,7 @@ export function finish(figure, ctx) {
       if (bar.title) bar.title = { ...bar.title, text: fullScripts(bar.title.text, px), font: atLeast(bar.title.font, px) };
       if (bar.ticktext) bar.ticktext = bar.ticktext.map((text) => fullScripts(text, px));
       bar.thickness = Math.max(bar.thickness ?? 0, 18);
+      bar.len = (bar.len ?? 1) * 0.8; // its end labels stay clear of the panel titles above and below
       trace.colorbar = bar;
     }
   }
