@@ -26,6 +26,13 @@ function sliderStep(lo, hi) {
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
 }
 
+// Bounds that depend on another parameter, as the server checks them (app/web/schemas.py): the traced
+// example is one of the batch's, a latch task shows its class for at most T steps.
+const BOUNDED_BY = {
+  example: { key: "batch", offset: -1 },
+  L: { key: "T", offset: 0 },
+};
+
 // Parameters whose slider is a ladder of values: fine steps where the behaviour changes, coarser ones
 // elsewhere. The spectral radius: 0.01 apart between 0.5 and 1.5 (vanishing below 1, exploding above),
 // 0.05 apart up to 3, then 0.5 apart up to the API's maximum; keyboard arrows move one rung.
@@ -76,13 +83,17 @@ export function sliderScale(name, lo, hi, integer) {
       fromSlider: (p) => clamp(Number((10 ** p).toPrecision(3))),
     };
   }
-  const step = integer ? 1 : sliderStep(lo, hi);
+  if (integer) return { min: lo, max: hi, step: 1, toSlider: (v) => v, fromSlider: (p) => Math.round(p) };
+  // positions 0…n a step apart, the last one the maximum itself even when the range is not a whole number
+  // of steps (momentum's 0.999)
+  const step = sliderStep(lo, hi);
+  const n = Math.ceil((hi - lo) / step - 1e-9);
   return {
-    min: lo,
-    max: hi,
-    step,
-    toSlider: (v) => v,
-    fromSlider: (p) => (integer ? Math.round(p) : Number(Number(p).toPrecision(6))),
+    min: 0,
+    max: n,
+    step: 1,
+    toSlider: (v) => Math.round((Math.min(Math.max(v, lo), hi) - lo) / step),
+    fromSlider: (p) => (Math.round(p) >= n ? hi : Number((lo + Math.round(p) * step).toPrecision(6))),
   };
 }
 
@@ -183,9 +194,13 @@ export class Controls {
   specOf(row) {
     const task = this.meta.tasks[this.state.get("task")];
     const own = this.taskParams.has(row.name) && task?.params?.[row.name];
-    if (!own) return row;
     const pick = (a, b, f) => (a === undefined ? b : b === undefined ? a : f(a, b));
-    return { ...own, minimum: pick(own.minimum, row.minimum, Math.max), maximum: pick(own.maximum, row.maximum, Math.min) };
+    const spec = own ? { ...own, minimum: pick(own.minimum, row.minimum, Math.max), maximum: pick(own.maximum, row.maximum, Math.min) } : row;
+    const bound = BOUNDED_BY[row.name];
+    if (!bound) return spec;
+    const other = this.state.table[bound.key];
+    const limit = (this.state.get(bound.key) ?? this.specOf(other).default ?? other?.maximum) + bound.offset;
+    return Number.isFinite(limit) ? { ...spec, maximum: Math.min(spec.maximum ?? limit, limit) } : spec;
   }
 
   defaultOf(row) {

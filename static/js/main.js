@@ -204,7 +204,8 @@ function onChange(key, value) {
   page.state.set(key, value);
   page.state.set("preset", null);
   writeURL();
-  if (key === "task") page.controls.sync(); // task parameters appear, disappear, take the task's defaults
+  // task parameters appear, disappear, take the task's defaults; bounds that follow another parameter move
+  if (key === "task" || key === "batch" || key === "T") page.controls.sync();
   else {
     page.controls.fields.get("preset")?.sync();
     page.controls.fields.get(key)?.sync(); // a lesson slider or the keyboard moved it: the sidebar follows
