@@ -265,6 +265,17 @@ async function share() {
   }
 }
 
+/** What a downloaded PNG says about the view it shows: a caption line, and the link that reopens it. */
+function pngSettings() {
+  const query = new URLSearchParams(location.search);
+  for (const key of ["lang", "projection", "lesson"]) query.delete(key);
+  const settings = [...query.keys()].filter((k, i, all) => all.indexOf(k) === i).map((k) => `${k}=${query.getAll(k).join(",")}`);
+  return {
+    caption: t("download.png_caption", { settings: settings.join(" · ") || t("download.png_defaults") }),
+    link: location.href,
+  };
+}
+
 async function exportData(what, format) {
   try {
     const { blob, filename } = await getExport(what, format, page.state.request(what));
@@ -292,7 +303,7 @@ function wire() {
   $("banner-close").addEventListener("click", () => showBanner(""));
   NARROW.addEventListener("change", () => draw(Object.keys(VIEWS)));
   for (const button of document.querySelectorAll("[data-download='png']")) {
-    button.addEventListener("click", () => downloadPng(button.dataset.view, `gradflow-${button.dataset.view}`));
+    button.addEventListener("click", () => downloadPng(button.dataset.view, `gradflow-${button.dataset.view}`, pngSettings()));
   }
   for (const button of document.querySelectorAll("[data-export]")) {
     button.addEventListener("click", () => exportData(button.dataset.export, button.dataset.format));

@@ -6,6 +6,10 @@ goes idle → running → finished, → failed, and back to idle on reset, sayin
 One page per test; the settings are small so that every request is quick on a busy machine.
 """
 
+import base64
+import struct
+import zlib
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -222,3 +226,44 @@ def test_training_control_through_finish_failure_and_reset(page, guard, server_u
     assert page.text_content("#train-play").strip() == "Train again"
     page.click("#train-reset")
     assert train_state(page) == "idle"
+
+
+def png_chunks(data: bytes) -> dict:
+    """{type: [payload, …]} of a PNG file's chunks, each checked against its CRC."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = {}, 8
+    while at < len(data):
+        length = struct.unpack(">I", data[at : at + 4])[0]
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        assert struct.unpack(">I", data[at + 8 + length : at + 12 + length])[0] == zlib.crc32(kind + body)
+        chunks.setdefault(kind.decode(), []).append(body)
+        at += 12 + length
+    return chunks
+
+
+def test_png_download_carries_its_settings(page, server_url, helpers):
+    page.goto(f"{server_url}/?{SMALL}&lang=en")
+    helpers.wait_drawn(page, "flow")
+    with page.expect_download() as download:
+        page.click("[data-download='png'][data-view='flow']")
+    data = Path(download.value.path()).read_bytes()
+    assert download.value.suggested_filename == "gradflow-flow.png"
+    chunks = png_chunks(data)
+    assert chunks["tEXt"] == [b"Comment\0" + page.url.encode()]  # the link that reopens this view
+    width, height = struct.unpack(">II", chunks["IHDR"][0][:8])
+    box = page.evaluate(
+        "() => { const d = document.getElementById('chart-flow'); return [d.clientWidth, d.clientHeight]; }"
+    )
+    assert (width, height) == (2 * box[0], 2 * box[1] + 52)  # the chart at twice its size, and a caption line
+    # The caption line holds drawn text (dark pixels), under a chart that ends above it.
+    inked = page.evaluate(
+        """async ([b64, top]) => {
+             const img = new Image(); img.src = `data:image/png;base64,${b64}`; await img.decode();
+             const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+             const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+             const px = g.getImageData(0, top, img.width, img.height - top).data;
+             let dark = 0; for (let i = 0; i < px.length; i += 4) if (px[i] < 100) dark++;
+             return dark; }""",
+        [base64.b64encode(data).decode(), 2 * box[1]],
+    )
+    assert inked > 200
