@@ -143,7 +143,7 @@ function onRunUpdate() {
     status = t("train.failed", { message: run.error instanceof Error ? errorText(run.error, page.state.table) : run.error });
   } else if (run.state !== "idle") {
     const { key, values } = runStatus(run, total);
-    status = t(key, values);
+    status = t(key, { ...values, step: formatNumber(values.step, 6), total: formatNumber(values.total, 6) }); // as the counter writes them
   }
   $("train-status").textContent = status;
   if (last && overflowText(last.cells)) showBanner(overflowText(last.cells));

@@ -214,7 +214,7 @@ def test_training_control_through_finish_failure_and_reset(page, guard, server_u
     page.wait_for_function("() => document.getElementById('train-play').dataset.state === 'finished'")
     status = page.text_content("#train-status")
     assert status.startswith("Finished at its time limit of 0.5 s, after iteration ") and status.endswith(
-        " of 5000."
+        " of 5,000."
     )
     # A refused training configuration: failed, with the server's sentence; Reset goes back to idle.
     page.goto(f"{server_url}/?{SMALL}&lr=5&lang=en")
