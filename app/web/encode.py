@@ -26,8 +26,9 @@ def round_significant(values, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
     """Round every element to `digits` significant digits; zeros and non-finite values pass unchanged.
 
     Scaling by an exact power of ten (10**k is exact for |k| ≤ 22) and dividing back gives the double that
-    is nearest to the short decimal, so orjson prints "0.1235" and not "0.12350000000000001". Magnitudes
-    beyond that range are scaled in the same way and may print a digit or two longer, which is harmless.
+    is nearest to the short decimal, so orjson prints "0.1235" and not "0.12350000000000001". Beyond that
+    range the power of ten is itself rounded (6.727e30 would come back as 6.727000000000001e30), so those
+    values, rare outside an exploding gradient, are read back from their decimal text instead.
     """
     a = np.array(values, dtype=np.float64)  # a copy: callers' arrays are never modified
     with np.errstate(all="ignore"):
@@ -42,7 +43,20 @@ def round_significant(values, digits: int = SIGNIFICANT_DIGITS) -> np.ndarray:
         a[up] = np.round(a[up] * scale) / scale
         scale = 10.0 ** (-shift[down])
         a[down] = np.round(a[down] / scale) * scale
+        inexact = np.flatnonzero(ok & (np.abs(shift) > 22))
+    flat = a.reshape(-1)
+    for i in inexact:
+        flat[i] = float(f"{flat[i]:.{digits - 1}e}")
     return a
+
+
+def number_text(value) -> str:
+    """One number as the API's JSON writes it (rounded, shortest decimal); "" for a missing or non-finite one.
+
+    CSV exports use it, so a file holds the same text as the JSON: 0.1235, 7.252e15, 6.727e30.
+    """
+    rounded = number(value)
+    return "" if rounded is None else dumps(rounded).decode()
 
 
 def number(value) -> float | None:

@@ -1,25 +1,26 @@
 """Downloads: a trace or a finished training run as CSV or JSON, with Content-Disposition.
 
     GET|POST /api/export/trace.json   the /api/trace payload             (TraceConfig)
-    GET|POST /api/export/trace.csv    one row per (cell, t)              (TraceConfig)
+    GET|POST /api/export/trace.csv    one row per (cell, t), t = 1…T     (TraceConfig)
     GET|POST /api/export/train.json   the /api/train payload             (TrainConfig)
     GET|POST /api/export/train.csv    one row per (snapshot, cell)       (TrainConfig)
 
 GET takes the configuration as query parameters, so a download button can be a plain link. Runs are
 deterministic, so exporting is answering the same configuration again: from the cache when it is there.
-The file name carries a short hash of the configuration. Non-finite numbers are empty CSV cells.
+The file name carries a short hash of the configuration. CSV numbers are written as the JSON writes them
+(four significant digits, the shortest decimal: app/web/encode.py); non-finite numbers are empty cells.
 """
 
 import csv
 import hashlib
 import io
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.web.cache import canonical_key
+from app.web.encode import number_text
 from app.web.schemas import TraceConfig, TrainConfig
 from app.web.trace import cached_trace
 from app.web.train import cached_run
@@ -56,8 +57,7 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) or hasattr(value, "dtype"):
-        value = float(value)
-        return repr(value) if math.isfinite(value) else ""
+        return number_text(value)  # the JSON's precision: no float noise, non-finite as an empty cell
     return str(value)
 
 
@@ -88,7 +88,7 @@ def trace_csv(payload: dict) -> str:
             **{f"gate_mean_{n}": a for n, a in cell["gate_means"].items()},
         }
         for t in range(payload["sizes"]["T"]):
-            row = [kind, t]
+            row = [kind, t + 1]  # numbered 1…T, as the lecture and the charts number the steps
             for column in TRACE_COLUMNS[2:] + extra:
                 obj = series.get(column)
                 row.append(None if obj is None else obj["data"][t])

@@ -64,7 +64,7 @@ export function startClassroom(host) {
     {
       play() {
         if (widget()?.toggle) widget().toggle();
-        else if (!lesson.open) run.playing ? run.pause() : run.play(trainRequest());
+        else if (!lesson.open) run.toggle(trainRequest());
       },
       earlier() {
         if (widget()?.step) widget().step(-1);

@@ -8,11 +8,12 @@
 // server and its message is shown.
 
 import { formatNumber, t } from "./i18n.js";
+import { fillQuantities } from "./claims.js";
 import { el } from "./lesson/dom.js";
 
 // Where each parameter goes and in which order; anything the meta adds later lands in "advanced".
 const GROUPS = [
-  { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "truncate", "seed"] },
+  { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "update_bias", "truncate", "trained_steps", "seed"] },
   { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
   { id: "advanced", collapsed: true, keys: [] },
 ];
@@ -24,6 +25,77 @@ function sliderStep(lo, hi) {
   const raw = (hi - lo) / 400;
   const p = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+}
+
+// Bounds that depend on another parameter, as the server checks them (app/web/schemas.py): the traced
+// example is one of the batch's, a latch task shows its class for at most T steps.
+const BOUNDED_BY = {
+  example: { key: "batch", offset: -1 },
+  L: { key: "T", offset: 0 },
+};
+
+// Parameters whose slider is a ladder of values: fine steps where the behaviour changes, coarser ones
+// elsewhere. The spectral radius: 0.01 apart between 0.5 and 1.5 (vanishing below 1, exploding above),
+// 0.05 apart up to 3, then 0.5 apart up to the API's maximum; keyboard arrows move one rung.
+const FINE = {
+  spectral_radius: [
+    [0.05, 0.5],
+    [0.01, 1.5],
+    [0.05, 3],
+    [0.5, Infinity],
+  ],
+};
+
+/** The values of a ladder over [lo, hi]: `rungs` = [[step, up to], …], each rung rounded to its step. */
+function ladder(lo, hi, rungs) {
+  const values = [lo];
+  for (const [step, upTo] of rungs) {
+    const end = Math.min(upTo, hi);
+    let v = Math.ceil((values[values.length - 1] + step / 2) / step) * step;
+    for (; v <= end + 1e-9; v += step) values.push(Number(v.toFixed(6)));
+  }
+  if (values[values.length - 1] < hi) values.push(hi);
+  return values;
+}
+
+/** The position on a slider of the value nearest to `v` in the sorted `values`. */
+function nearest(values, v) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i] - v) < Math.abs(values[best] - v)) best = i;
+  return best;
+}
+
+/**
+ * How a slider maps its positions to the values of parameter `name` over [lo, hi]: {min, max, step,
+ * toSlider(value), fromSlider(position)}. Every position gives a value within [lo, hi].
+ */
+export function sliderScale(name, lo, hi, integer) {
+  if (FINE[name] && !integer) {
+    const values = ladder(lo, hi, FINE[name]);
+    return { min: 0, max: values.length - 1, step: 1, toSlider: (v) => nearest(values, v), fromSlider: (p) => values[Math.round(p)] };
+  }
+  if (!integer && lo > 0 && hi / lo >= 1000) {
+    const clamp = (v) => Math.min(Math.max(v, lo), hi);
+    return {
+      min: Math.log10(lo),
+      max: Math.log10(hi),
+      step: 0.01,
+      toSlider: (v) => Math.log10(clamp(v)),
+      fromSlider: (p) => clamp(Number((10 ** p).toPrecision(3))),
+    };
+  }
+  if (integer) return { min: lo, max: hi, step: 1, toSlider: (v) => v, fromSlider: (p) => Math.round(p) };
+  // positions 0…n a step apart, the last one the maximum itself even when the range is not a whole number
+  // of steps (momentum's 0.999)
+  const step = sliderStep(lo, hi);
+  const n = Math.ceil((hi - lo) / step - 1e-9);
+  return {
+    min: 0,
+    max: n,
+    step: 1,
+    toSlider: (v) => Math.round((Math.min(Math.max(v, lo), hi) - lo) / step),
+    fromSlider: (p) => (Math.round(p) >= n ? hi : Number((lo + Math.round(p) * step).toPrecision(6))),
+  };
 }
 
 /** Text typed in a number box: a number when it is one, else the text itself (the server names the problem). */
@@ -39,12 +111,13 @@ export class Controls {
    * root: the element the controls go in; meta: GET /api/meta; state: the State; lang: "en" | "ko";
    * onChange(key, value, live): a control moved; onPreset(name): a preset was chosen.
    */
-  constructor(root, { meta, state, onChange, onPreset }) {
+  constructor(root, { meta, state, onChange, onPreset, payloads = () => ({ trace: null }) }) {
     this.root = root;
     this.meta = meta;
     this.state = state;
     this.onChange = onChange;
     this.onPreset = onPreset;
+    this.payloads = payloads; // the computed answers for the state shown, for the numbers a preset's words quote
     this.taskParams = new Set(Object.values(meta.tasks).flatMap((task) => Object.keys(task.params || {})));
     this.fields = new Map(); // key → {wrap, sync(), error}
   }
@@ -86,8 +159,8 @@ export class Controls {
       select.append(el("option", { value: preset.name, text: title }));
     }
     select.addEventListener("change", () => this.onPreset(select.value || null));
-    const help = el("span", { id: "help-preset", class: "visually-hidden", text: t("controls.preset_help") });
-    const wrap = el("div", { class: "field", "data-key": "preset", title: t("controls.preset_help") }, [
+    const help = el("p", { id: "help-preset", class: "preset-description", "aria-live": "polite" });
+    const wrap = el("div", { class: "field", "data-key": "preset" }, [
       el("label", { class: "field-label", for: "ctl-preset", text: t("controls.preset") }),
       select,
       help,
@@ -97,7 +170,8 @@ export class Controls {
       sync: () => {
         select.value = this.state.get("preset") || "";
         const preset = this.meta.presets.find((p) => p.name === select.value);
-        wrap.title = preset ? preset.description?.[this.lang] || preset.description?.en || "" : t("controls.preset_help");
+        const words = preset ? preset.description?.[this.lang] || preset.description?.en || "" : "";
+        help.textContent = preset ? fillQuantities(words, preset, this.payloads(), (v) => formatNumber(v, 3)) : t("controls.preset_help");
       },
     });
     return wrap;
@@ -116,10 +190,20 @@ export class Controls {
     return parts.join(" ");
   }
 
-  /** The chosen task's own spec for a task parameter (narrower bounds, its default); else the row itself. */
+  /**
+   * The chosen task's own spec for a task parameter (its default), with bounds that both the task and the
+   * request's field accept (the task may allow T up to 1000 where /api/trace stops at 500); else the row.
+   */
   specOf(row) {
     const task = this.meta.tasks[this.state.get("task")];
-    return (this.taskParams.has(row.name) && task?.params?.[row.name]) || row;
+    const own = this.taskParams.has(row.name) && task?.params?.[row.name];
+    const pick = (a, b, f) => (a === undefined ? b : b === undefined ? a : f(a, b));
+    const spec = own ? { ...own, minimum: pick(own.minimum, row.minimum, Math.max), maximum: pick(own.maximum, row.maximum, Math.min) } : row;
+    const bound = BOUNDED_BY[row.name];
+    if (!bound) return spec;
+    const other = this.state.table[bound.key];
+    const limit = (this.state.get(bound.key) ?? this.specOf(other).default ?? other?.maximum) + bound.offset;
+    return Number.isFinite(limit) ? { ...spec, maximum: Math.min(spec.maximum ?? limit, limit) } : spec;
   }
 
   defaultOf(row) {
@@ -193,9 +277,10 @@ export class Controls {
   }
 
   /**
-   * A number: a slider over the parameter's range (logarithmic when it spans three decades or more) and a
-   * number box. A nullable parameter whose null means "off" (truncation, clipping) gets a checkbox that turns
-   * it on; a task parameter's null means "the task's default", which the controls show.
+   * A number: a slider over the parameter's range and a number box, always showing the same value. The slider
+   * is linear, logarithmic when the range spans three decades or more, or a ladder of values (FINE) where one
+   * region matters most. A nullable parameter whose null means "off" (truncation, clipping) gets a checkbox
+   * that turns it on; a task parameter's null means "the task's default", which the controls show.
    */
   numberField(row, wrap, { id, label, described }) {
     const integer = row.type === "integer";
@@ -203,18 +288,20 @@ export class Controls {
     const number = el("input", { type: "number", id, inputmode: integer ? "numeric" : "decimal", "aria-describedby": described });
     const slider = el("input", { type: "range", id: `${id}-range`, "aria-label": label, "aria-describedby": described });
     const toggle = switchable ? el("input", { type: "checkbox", id: `${id}-on`, "aria-label": t("controls.enable", { name: label }) }) : null;
-    let log = false;
+    let scale = null; // {min, max, step, toSlider(v), fromSlider(position)}
     let lastOn = null; // the value a switched-off parameter returns to when switched on again
-    const fromSlider = () => {
-      const v = log ? 10 ** Number(slider.value) : Number(slider.value);
-      return integer ? Math.round(v) : Number(v.toPrecision(log ? 3 : 6));
-    };
     slider.addEventListener("input", () => {
-      const v = fromSlider();
+      const v = scale.fromSlider(Number(slider.value));
       number.value = v;
+      slider.setAttribute("aria-valuetext", String(v));
       this.onChange(row.key, v, true);
     });
-    slider.addEventListener("change", () => this.onChange(row.key, fromSlider(), false));
+    slider.addEventListener("change", () => this.onChange(row.key, scale.fromSlider(Number(slider.value)), false));
+    // Typing moves the slider at once; the value is sent when the box is left or Enter is pressed.
+    number.addEventListener("input", () => {
+      const v = typed(number);
+      if (typeof v === "number" && scale) slider.value = scale.toSlider(v);
+    });
     number.addEventListener("change", () => {
       const v = typed(number);
       if (v !== undefined) this.onChange(row.key, v, false);
@@ -231,11 +318,9 @@ export class Controls {
     return (spec) => {
       const lo = spec.minimum ?? 0;
       const hi = spec.maximum ?? 1;
-      const span = hi - lo;
-      slider.hidden = integer && span > 10000; // a seed needs no slider
-      log = !integer && lo > 0 && hi / lo >= 1000;
-      if (log) Object.assign(slider, { min: Math.log10(lo), max: Math.log10(hi), step: 0.01 });
-      else Object.assign(slider, { min: lo, max: hi, step: integer ? 1 : sliderStep(lo, hi) });
+      slider.hidden = integer && hi - lo > 10000; // a seed needs no slider
+      scale = sliderScale(row.name, lo, hi, integer);
+      Object.assign(slider, { min: scale.min, max: scale.max, step: scale.step });
       number.min = lo;
       number.max = hi;
       number.step = integer ? 1 : "any";
@@ -249,7 +334,10 @@ export class Controls {
       number.disabled = slider.disabled = Boolean(off);
       number.value = shown ?? lastOn ?? "";
       const v = typeof shown === "number" ? shown : Number(number.value);
-      if (Number.isFinite(v)) slider.value = log ? Math.log10(Math.max(v, lo)) : v;
+      if (Number.isFinite(v) && number.value !== "") {
+        slider.value = scale.toSlider(v);
+        slider.setAttribute("aria-valuetext", String(v));
+      }
     };
   }
 

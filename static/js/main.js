@@ -4,6 +4,7 @@
 
 import { ApiError, getExport, getMeta, getTrace } from "./api.js";
 import { VerifyBadge } from "./badge.js";
+import { finish } from "./charts/common.js";
 import { connectivity } from "./charts/connectivity.js";
 import { trainingCurves } from "./charts/curves.js";
 import { weightGradContributions } from "./charts/contrib.js";
@@ -18,8 +19,9 @@ import { formatNumber, language, loadLanguage, pickLanguage, t, translatePage } 
 import { errorText, overflowText, showBanner, showError } from "./messages.js";
 import { downloadPng, redraw, setLoading } from "./render.js";
 import { State, buildTable } from "./state.js";
+import { label } from "./icons.js";
 import { setScenes } from "./lesson/scenes.js";
-import { TrainingRun } from "./train.js";
+import { PLAY_LABEL, TrainingRun, runStatus } from "./train.js";
 
 const $ = (id) => document.getElementById(id);
 /** Tell the classroom (classroom.js) what changed: "trace", "run", "language" or "projection". */
@@ -43,7 +45,8 @@ const RUN_VIEWS = ["flow", "curves", "training"];
 const NARROW = window.matchMedia("(max-width: 600px)"); // phone width: subplots wrap onto more rows
 
 // compare: the traces of the chosen preset's other settings, [{label, cells}] (most presets have none)
-const page = { meta: null, state: null, controls: null, badge: null, trace: null, compare: [] };
+// accepted: the model and training values the server last accepted (the only ones the URL carries)
+const page = { meta: null, state: null, controls: null, badge: null, trace: null, compare: [], accepted: {} };
 const run = new TrainingRun(onRunUpdate);
 
 // ---- drawing ---------------------------------------------------------------------------------------------
@@ -68,7 +71,7 @@ function draw(views) {
   // The headline waits for its first data: its first draw is the one the tests and the benchmark time.
   redraw(
     views.filter((view) => view !== "flow" || data.flowSource),
-    (view) => VIEWS[view](data, ctx),
+    (view) => finish(VIEWS[view](data, ctx), ctx),
   );
   $("readout-flow").textContent = flowReadout(page.trace, ctx);
   for (const view of views) {
@@ -80,6 +83,15 @@ function draw(views) {
 /** What showError needs to find the control a refused field of `endpoint` belongs to. */
 function errorContext(endpoint) {
   return { endpoint, state: page.state, controls: page.controls };
+}
+
+/** The trace and comparison traces when they are the state's own (not one still on its way), else none. */
+function currentPayloads() {
+  const trace = page.trace;
+  if (!trace?.config) return { trace: null };
+  const request = page.state.request("trace");
+  const current = Object.entries(request).every(([name, value]) => JSON.stringify(trace.config[name]) === JSON.stringify(value));
+  return current ? { trace, compare: page.compare } : { trace: null };
 }
 
 // ---- the trace: at most one request in flight; the newest state wins ----------------------------------
@@ -95,15 +107,18 @@ async function refreshTrace() {
   traceInFlight = true;
   setLoading(TRACE_VIEWS, true);
   $("run-status").textContent = t("status.computing");
+  const asked = { ...page.state.values };
   try {
     const preset = page.meta.presets.find((p) => p.name === page.state.get("preset"));
     const others = (preset?.compare || []).map((c) => getTrace(c.trace));
     page.trace = await getTrace(page.state.request("trace"));
+    accept(asked);
     page.compare = (await Promise.all(others)).map((trace, i) => ({
       label: preset.compare[i].label[language()] ?? preset.compare[i].label.en,
       cells: trace.cells,
     }));
     page.controls.clearErrors();
+    page.controls.fields.get("preset")?.sync(); // the preset's words quote numbers of this trace
     showBanner(overflowText(page.trace.cells));
     $("run-status").textContent = "";
     draw(TRACE_VIEWS);
@@ -133,20 +148,19 @@ function onRunUpdate() {
   const total = run.info?.config?.steps ?? page.state.request("train").steps ?? page.state.table.steps?.default;
   $("train-progress").max = total || 1;
   $("train-progress").value = last?.step ?? 0;
-  Object.assign($("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status });
-  $("train-play").textContent = t(run.playing ? "train.pause" : "train.play");
+  Object.assign($("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status, state: run.state });
+  $("train-counter").textContent = `${formatNumber(last?.step ?? 0, 6)} / ${formatNumber(total, 6)}`;
+  label($("train-play"), run.playing ? "pause" : run.state === "finished" || run.state === "failed" ? "again" : "play", t(PLAY_LABEL[run.state]));
   $("train-play").setAttribute("aria-pressed", String(run.playing));
-  for (const id of ["dl-train-csv", "dl-train-json"]) $(id).hidden = run.status !== "done";
+  $("train-play").dataset.state = run.state;
+  for (const id of ["dl-train-csv", "dl-train-json"]) $(id).hidden = !(run.state === "finished" && run.status === "done");
   let status = "";
-  if (run.status === "failed") {
+  if (run.state === "failed") {
     if (run.error instanceof ApiError) showError(run.error, errorContext("train"));
     status = t("train.failed", { message: run.error instanceof Error ? errorText(run.error, page.state.table) : run.error });
-  } else if (run.started) {
-    status = t(`train.status.${run.playing || run.status !== "running" ? run.status : "paused"}`, {
-      step: last?.step ?? 0,
-      total,
-      received: run.snapshots.length,
-    });
+  } else if (run.state !== "idle") {
+    const { key, values } = runStatus(run, total);
+    status = t(key, { ...values, step: formatNumber(values.step, 6), total: formatNumber(values.total, 6) }); // as the counter writes them
   }
   $("train-status").textContent = status;
   if (last && overflowText(last.cells)) showBanner(overflowText(last.cells));
@@ -156,8 +170,49 @@ function onRunUpdate() {
 
 // ---- state changes ----------------------------------------------------------------------------------------
 
+/**
+ * Remember `values` (a copy of the state's) as accepted by the server: the trace's fields were just answered;
+ * a field only training takes is checked against its bounds from the meta (the server checks it again when
+ * training starts).
+ */
+function accept(values) {
+  const accepted = {};
+  for (const [key, value] of Object.entries(values)) {
+    const row = page.state.table[key];
+    if (!row.endpoints.length) continue; // the page's own parameters are always written
+    if (row.endpoints.includes("trace") || withinBounds(row, value)) accepted[key] = value;
+  }
+  page.accepted = accepted;
+  writeURL();
+}
+
+function withinBounds(row, value) {
+  if (value === null) return Boolean(row.nullable || row.default === null);
+  if (row.enum) return row.enum.includes(value);
+  if (row.type === "integer" && !Number.isInteger(value)) return false;
+  if (row.type === "number" && !Number.isFinite(value)) return false;
+  return !(value < row.minimum || value > row.maximum);
+}
+
+/** The values of the preset `name` (what `?preset=NAME` already says, so the URL need not repeat them). */
+function presetValues(name) {
+  const preset = page.meta.presets.find((p) => p.name === name);
+  if (!preset) return {};
+  const fresh = new State(page.state.table);
+  fresh.apply("train", preset.train);
+  fresh.apply("trace", preset.trace);
+  return fresh.values;
+}
+
+/** The URL: the page's own parameters, and the accepted model values that the preset (if any) does not set. */
 function writeURL() {
-  const query = page.state.toQuery();
+  const values = {};
+  const fromPreset = presetValues(page.state.get("preset"));
+  for (const [key, value] of Object.entries(page.accepted)) {
+    if (!(Object.hasOwn(fromPreset, key) && JSON.stringify(fromPreset[key]) === JSON.stringify(value))) values[key] = value;
+  }
+  for (const [key, value] of Object.entries(page.state.values)) if (!page.state.table[key].endpoints.length) values[key] = value;
+  const query = page.state.toQuery(values);
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
 }
 
@@ -166,8 +221,12 @@ function onChange(key, value) {
   page.state.set(key, value);
   page.state.set("preset", null);
   writeURL();
-  if (key === "task") page.controls.sync(); // task parameters appear, disappear, take the task's defaults
-  else page.controls.fields.get("preset")?.sync();
+  // task parameters appear, disappear, take the task's defaults; bounds that follow another parameter move
+  if (key === "task" || key === "batch" || key === "T") page.controls.sync();
+  else {
+    page.controls.fields.get("preset")?.sync();
+    page.controls.fields.get(key)?.sync(); // a lesson slider or the keyboard moved it: the sidebar follows
+  }
   if (run.started) run.reset();
   refreshTrace();
 }
@@ -223,6 +282,17 @@ async function share() {
   }
 }
 
+/** What a downloaded PNG says about the view it shows: a caption line, and the link that reopens it. */
+function pngSettings() {
+  const query = new URLSearchParams(location.search);
+  for (const key of ["lang", "projection", "lesson"]) query.delete(key);
+  const settings = [...query.keys()].filter((k, i, all) => all.indexOf(k) === i).map((k) => `${k}=${query.getAll(k).join(",")}`);
+  return {
+    caption: t("download.png_caption", { settings: settings.join(" · ") || t("download.png_defaults") }),
+    link: location.href,
+  };
+}
+
 async function exportData(what, format) {
   try {
     const { blob, filename } = await getExport(what, format, page.state.request(what));
@@ -238,7 +308,7 @@ async function exportData(what, format) {
 
 function wire() {
   $("run-btn").addEventListener("click", refreshTrace);
-  $("train-play").addEventListener("click", () => (run.playing ? run.pause() : run.play(page.state.request("train"))));
+  $("train-play").addEventListener("click", () => run.toggle(page.state.request("train")));
   $("train-step").addEventListener("click", () => run.step(page.state.request("train")));
   $("train-reset").addEventListener("click", () => {
     run.reset();
@@ -250,7 +320,7 @@ function wire() {
   $("banner-close").addEventListener("click", () => showBanner(""));
   NARROW.addEventListener("change", () => draw(Object.keys(VIEWS)));
   for (const button of document.querySelectorAll("[data-download='png']")) {
-    button.addEventListener("click", () => downloadPng(button.dataset.view, `gradflow-${button.dataset.view}`));
+    button.addEventListener("click", () => downloadPng(button.dataset.view, `gradflow-${button.dataset.view}`, pngSettings()));
   }
   for (const button of document.querySelectorAll("[data-export]")) {
     button.addEventListener("click", () => exportData(button.dataset.export, button.dataset.format));
@@ -271,11 +341,15 @@ async function start() {
   translatePage();
   document.documentElement.dataset.theme = page.state.get("projection") ? "projection" : "";
   $("projection-btn").setAttribute("aria-pressed", String(Boolean(page.state.get("projection"))));
-  page.controls = new Controls($("controls-body"), { meta, state: page.state, onChange, onPreset });
+  page.controls = new Controls($("controls-body"), { meta, state: page.state, onChange, onPreset, payloads: currentPayloads });
   page.controls.build(language());
   page.badge = new VerifyBadge($("verify-badge"), () => page.state.request("gradcheck"));
   if (NARROW.matches) $("settings").open = false;
+  // the side panel fits under the top bar, whose height depends on the language and the theme (app.css)
+  const topbar = document.querySelector(".topbar");
+  new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-height", `${topbar.offsetHeight}px`)).observe(topbar);
   wire();
+  page.accepted = { ...page.state.values }; // the link's values, until the first answer says otherwise
   startClassroom({ page, run, applyPreset, onPreset, onChange, setProjection, writeURL });
   onRunUpdate();
   await refreshTrace();

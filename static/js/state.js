@@ -125,12 +125,12 @@ export class State {
     }
   }
 
-  /** The query string of the state (no leading "?"), parameters in table order. */
-  toQuery() {
+  /** The query string of the state, or of `values` (no leading "?"), parameters in table order. */
+  toQuery(values = this.values) {
     const query = new URLSearchParams();
     for (const key of Object.keys(this.table)) {
-      if (!Object.hasOwn(this.values, key)) continue;
-      for (const v of serialise(this.values[key])) query.append(key, v);
+      if (!Object.hasOwn(values, key)) continue;
+      for (const v of serialise(values[key])) query.append(key, v);
     }
     return query.toString();
   }

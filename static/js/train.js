@@ -1,15 +1,37 @@
-// A training run streamed from the server and played on the page: play, pause, step, reset.
+// A training run streamed from the server and played on the page, as a small state machine:
+//
+//   idle ──play──▶ running ──pause──▶ paused ──play──▶ running
+//     │              │  └──end──▶ finished ──play──▶ running (a new run)
+//     └──step──▶ paused ──end, every snapshot shown──▶ finished
+//   running, paused ──fail──▶ failed ──play──▶ running (a new run)      any ──reset──▶ idle
 //
 // The server trains as fast as it can and streams snapshots; they are all kept here as they arrive, and
-// `shown` says how many the charts show. Playing follows the stream live; pausing freezes the charts where
-// they are (the run is bounded by the server's work budget, so it may finish in the background); step shows
-// one more snapshot, waiting for it if it has not arrived yet; reset closes the connection, which stops the
-// training on the server, and forgets the run.
+// `shown` says how many the charts show. Running follows the stream live; pausing freezes the charts where
+// they are (the run is bounded by the server's work budget, so it may end in the background: the run then
+// stays paused until what it received has been shown); step shows one more snapshot, waiting for it if it has
+// not arrived yet; reset closes the connection, which stops the training on the server, and forgets the run.
 
 import { trainStream } from "./api.js";
 
+const NEXT = {
+  idle: { play: "running", step: "paused", reset: "idle" },
+  running: { pause: "paused", end: "finished", fail: "failed", reset: "idle" },
+  paused: { play: "running", step: "paused", end: "finished", fail: "failed", reset: "idle" },
+  finished: { play: "running", reset: "idle" },
+  failed: { play: "running", reset: "idle" },
+};
+
+/** The language key of the play button's label in each state. */
+export const PLAY_LABEL = {
+  idle: "train.play",
+  running: "train.pause",
+  paused: "train.resume",
+  finished: "train.again",
+  failed: "train.again",
+};
+
 export class TrainingRun {
-  /** onUpdate(run) is called whenever what the charts should show, or the run's status, changes. */
+  /** onUpdate(run) is called whenever what the charts should show, or the run's state, changes. */
   constructor(onUpdate) {
     this.onUpdate = onUpdate;
     this.clear();
@@ -20,14 +42,31 @@ export class TrainingRun {
     this.snapshots = [];
     this.shown = 0;
     this.pendingSteps = 0;
-    this.playing = false;
+    this.state = "idle";
     this.info = null; // the stream's start event: {config, task, sizes}
-    this.status = "idle"; // idle | running | done | stopped | failed
+    this.status = "idle"; // the stream's: idle | running | done | stopped | failed
+    this.reason = null; // why it ended: steps | solved | seconds | stopped (the server's words)
     this.error = null; // an ApiError, or the failed event's message
+  }
+
+  /** Move along an edge of the machine; false (and no change) when `event` has none from this state. */
+  move(event) {
+    const to = NEXT[this.state][event];
+    if (!to) return false;
+    this.state = to;
+    return true;
   }
 
   get started() {
     return this.controller !== null;
+  }
+
+  get playing() {
+    return this.state === "running";
+  }
+
+  get ended() {
+    return this.started && this.status !== "running";
   }
 
   /** The snapshots the charts show now. */
@@ -35,25 +74,36 @@ export class TrainingRun {
     return this.snapshots.slice(0, this.shown);
   }
 
+  /** Play, pause, or start again after a finished or failed run: what the Train button and Space do. */
+  toggle(config) {
+    if (this.state === "running") this.pause();
+    else this.play(config);
+  }
+
   /** Start (or resume following) the run of `config`, the training request body. */
   play(config) {
-    this.playing = true;
+    if (this.state === "finished" || this.state === "failed") {
+      this.controller?.abort();
+      this.clear();
+    }
+    if (!this.move("play")) return;
     this.shown = this.snapshots.length;
     if (!this.started) this.open(config);
+    else if (this.ended) this.settle();
     this.onUpdate(this);
   }
 
   pause() {
-    this.playing = false;
-    this.onUpdate(this);
+    if (this.move("pause")) this.onUpdate(this);
   }
 
   /** One snapshot further (starting the run paused if there is none yet). */
   step(config) {
-    this.playing = false;
+    if (!this.move("step")) return;
     if (this.shown < this.snapshots.length) this.shown += 1;
     else this.pendingSteps += 1;
     if (!this.started) this.open(config);
+    else this.settle();
     this.onUpdate(this);
   }
 
@@ -61,6 +111,13 @@ export class TrainingRun {
     this.controller?.abort();
     this.clear();
     this.onUpdate(this);
+  }
+
+  /** After the stream ended: a failed stream fails the run; else the run finishes once all is shown. */
+  settle() {
+    if (!this.ended) return;
+    if (this.status === "failed") this.move("fail");
+    else if (this.shown >= this.snapshots.length) this.move("end");
   }
 
   async open(config) {
@@ -81,7 +138,9 @@ export class TrainingRun {
           }
         } else if (["done", "stopped", "failed"].includes(event)) {
           this.status = event;
+          this.reason = data.reason ?? this.snapshots[this.snapshots.length - 1]?.reason ?? null;
           if (event === "failed") this.error = data.message;
+          this.settle();
         }
         this.onUpdate(this);
       }
@@ -91,6 +150,22 @@ export class TrainingRun {
       this.status = "failed";
       this.error = error;
     }
+    this.settle();
     this.onUpdate(this);
   }
+}
+
+/**
+ * The sentence under the Train button, as {key, values} for the language files: what the run is doing, and
+ * for a finished one why it ended (all its steps, every network solved, its time limit), in words.
+ */
+export function runStatus(run, total) {
+  const shown = run.visible();
+  const step = shown[shown.length - 1]?.step ?? 0;
+  const values = { step, total, received: run.snapshots.length, seconds: run.info?.config?.seconds ?? "" };
+  if (run.state === "finished") {
+    const reason = ["steps", "solved", "seconds", "stopped"].includes(run.reason) ? run.reason : "steps";
+    return { key: `train.status.finished_${reason}`, values };
+  }
+  return { key: `train.status.${run.state}`, values };
 }

@@ -13,6 +13,7 @@ from app.web.encode import (
     first_nonfinite_step,
     int_array,
     number,
+    number_text,
     round_significant,
 )
 
@@ -44,6 +45,17 @@ def test_round_significant_keeps_four_digits(value, expected):
 def test_round_significant_prints_short_decimals():
     body = dumps(round_significant(np.array([0.123456, 2.0 / 3.0, 1e-5 / 3])))
     assert body == b"[0.1235,0.6667,3.333e-6]"
+
+
+@pytest.mark.parametrize("value", [6.7271234e30, -4.4449e25, 1.23456e-30, 9.99951e200, 3.14159e-250])
+def test_round_significant_is_short_beyond_the_exact_powers_of_ten(value):
+    rounded = float(round_significant(value))
+    assert rounded == float(f"{value:.3e}")  # the double nearest to the four-digit decimal
+    written = dumps(rounded).decode()
+    assert (
+        float(written) == rounded and len(written.lstrip("-")) <= 10
+    )  # 6.727e+30, not 6.727000000000001e+30
+    assert number_text(value) == written
 
 
 def test_round_significant_passes_non_finite_and_does_not_touch_input():

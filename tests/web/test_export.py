@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import re
+
+from app.web.encode import dumps
 
 TRACE = {"cells": ["rnn", "lstm"], "T": 7, "H": 5, "batch": 2}
 TRAIN = {
@@ -30,7 +33,9 @@ def test_trace_csv_has_one_row_per_cell_and_step(client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert len(rows) == 2 * 7
-    assert [(row["cell"], int(row["t"])) for row in rows[:2]] == [("rnn", 0), ("rnn", 1)]
+    # t as the charts and the lecture number it, 1…T
+    assert [(row["cell"], int(row["t"])) for row in rows[:2]] == [("rnn", 1), ("rnn", 2)]
+    assert [int(row["t"]) for row in rows if row["cell"] == "lstm"] == list(range(1, 8))
     trace = client.post("/api/trace", json=TRACE).json()
     lstm_rows = [row for row in rows if row["cell"] == "lstm"]
     assert [float(row["grad_hidden_norm"]) for row in lstm_rows] == trace["cells"]["lstm"][
@@ -74,3 +79,18 @@ def test_train_csv_and_json(client):
 def test_export_validates_like_the_endpoints(client):
     r = client.get("/api/export/trace.csv", params={"T": 5000})
     assert r.status_code == 422 and r.json()["message"] == "T must be at most 500 (got 5000)"
+
+
+def test_csv_numbers_are_written_as_the_json_writes_them(client):
+    """The exploding regime's huge values, digit for digit as the API's JSON has them: no float noise."""
+    config = {"cells": ["rnn"], "T": 40, "H": 8, "batch": 2, "spectral_radius": 20, "loss_on": "all"}
+    rows = list(csv.DictReader(io.StringIO(client.post("/api/export/trace.csv", json=config).text)))
+    body = client.post("/api/trace", json=config).text
+    data = json.loads(body)["cells"]["rnn"]["jacobian_bound"]["data"]
+    written = [row["jacobian_bound"] for row in rows]
+    assert max(abs(v) for v in data if v is not None) > 1e22  # beyond the exactly scaled powers of ten
+    for text, value in zip(written, data, strict=True):
+        assert text == ("" if value is None else dumps(value).decode())  # the JSON's own text for the number
+        assert len(re.sub(r"\D", "", text.split("e")[0]).strip("0")) <= 4, (
+            text
+        )  # four significant digits, no noise

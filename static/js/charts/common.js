@@ -212,7 +212,8 @@ export function subplots(ctx, panels, { cols = panels.length, gapX = 0.1, gapY =
   const k = scale(ctx);
   // The gap holds each panel's colour bar and its tick labels, which grow with the projection theme.
   const xd = domains(cols, gapX * k);
-  const yd = domains(rows, gapY).reverse(); // row 0 at the top
+  // the gap holds the tick labels of the row above and the panel titles of the row below
+  const yd = domains(rows, rows > 1 && ctx.projection ? gapY * 1.6 : gapY).reverse(); // row 0 at the top
   const layout = { annotations: [] };
   const ids = panels.map((panel, i) => {
     const { row: r, col: c, span } = slots[i];
@@ -338,4 +339,112 @@ export function heatmap(ctx, opts) {
     meta,
     hovertemplate: `${label}<br>${xLabel} %{x}, ${yLabel} %{y}: ${shown}<extra></extra>`,
   };
+}
+
+// ---- the last step before drawing: what every figure needs, whichever module built it ------------------
+
+/** Smallest text on a projector, in px: what the README's "Projection" section promises (tests/browser/). */
+export const PROJECTION_TEXT = 24;
+/** Thinnest line on a projector, in px (curves, reference lines, markers' outlines). */
+export const PROJECTION_LINE = 4;
+
+const AXIS_KEY = /^([xy])axis(\d*)$/;
+
+/** At most about six whole-number ticks over [lo, hi]: a step of 1, 2 or 5 times a power of ten, never under 1. */
+function integerStep(lo, hi, most = 6) {
+  const raw = Math.max(1, (hi - lo) / most);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+}
+
+/** A font object with its size raised to at least `px`. */
+function atLeast(font, px) {
+  return { ...(font || {}), size: Math.max(font?.size ?? 0, px) };
+}
+
+/** A long legend name broken at the space nearest its middle (a projector's legend is half a screen wide). */
+function wrapLong(name, most = 28) {
+  if (typeof name !== "string" || name.length <= most || name.includes("<br>")) return name;
+  const spaces = [...name.matchAll(/ /g)].map((m) => m.index);
+  if (!spaces.length) return name;
+  const cut = spaces.reduce((a, b) => (Math.abs(b - name.length / 2) < Math.abs(a - name.length / 2) ? b : a));
+  return `${name.slice(0, cut)}<br>${name.slice(cut + 1)}`;
+}
+
+/** Text with its <sub>/<sup> scripts at `px` (Plotly sets them at 70 % of the text around them). */
+function fullScripts(text, px) {
+  return typeof text === "string" ? text.replace(/<(sub|sup)>(?!<span)(.*?)<\/\1>/g, `<$1><span style="font-size:${px}px">$2</span></$1>`) : text;
+}
+
+/** Decade tick labels whose exponent is as large as the label (Plotly sets <sup> at 70 %, under the floor). */
+function decadeLabels(axis, px) {
+  const [lo, hi] = axis.range;
+  const every = Math.max(axis.dtick || 1, Math.ceil((hi - lo) / 5)); // at most about six labels at this size
+  const tickvals = [];
+  for (let e = Math.ceil(lo); e <= Math.floor(hi); e += every) tickvals.push(e);
+  return {
+    tickmode: "array",
+    tickvals: tickvals.map((e) => 10 ** e),
+    ticktext: tickvals.map((e) => (e === 0 ? "1" : `10<sup><span style="font-size:${px}px">${e < 0 ? "−" : ""}${Math.abs(e)}</span></sup>`)),
+  };
+}
+
+/**
+ * The figure as drawn: heatmap axes that count units or steps get whole-number ticks (a unit is never 0.5);
+ * on a projector every piece of text is at least PROJECTION_TEXT px (ticks, titles, legends, annotations,
+ * colour bars, decade exponents) and every line and shape at least PROJECTION_LINE px wide.
+ * Chart modules call nothing of this: main.js and the lesson pass every figure through it.
+ */
+export function finish(figure, ctx) {
+  const layout = { ...figure.layout };
+  const data = figure.data.map((trace) => ({ ...trace }));
+  for (const trace of data) {
+    if (trace.type !== "heatmap") continue;
+    for (const [letter, values_] of [["x", trace.x], ["y", trace.y]]) {
+      if (!values_?.length || !values_.every(Number.isInteger)) continue;
+      const ref = trace[`${letter}axis`] || letter;
+      const key = `${letter}axis${ref.slice(1)}`;
+      const lo = Math.min(...values_);
+      const hi = Math.max(...values_);
+      // as many labels as the panel's width holds at the projector's size (about one per 0.15 of the figure)
+      const [d0, d1] = layout[key]?.domain || [0, 1];
+      const most = letter === "x" && ctx.projection ? Math.max(1, Math.floor((d1 - d0) / 0.15)) : 6;
+      const dtick = integerStep(lo, hi, most);
+      layout[key] = { ...layout[key], tick0: dtick > 1 ? 0 : lo, dtick, tickformat: "d", tickangle: 0 };
+    }
+  }
+  if (!ctx.projection) return { data, layout };
+  const px = PROJECTION_TEXT;
+  layout.font = atLeast(layout.font, px);
+  layout.legend = { ...layout.legend, font: atLeast(layout.legend?.font, px) };
+  if (layout.title) {
+    // a long title takes two lines; Plotly anchors a title by its first line, so the second needs room below
+    const text = wrapLong(layout.title.text, 32);
+    const lines = typeof text === "string" ? text.split("<br>").length : 1;
+    layout.title = { ...layout.title, text: fullScripts(text, px), font: atLeast(layout.title.font, px), pad: { t: 8 + 10 * (lines - 1) } };
+    if (lines > 1) layout.margin = { ...layout.margin, t: Math.max(layout.margin?.t ?? 0, 44 * lines + 8) };
+  }
+  for (const key of Object.keys(layout)) {
+    if (!AXIS_KEY.test(key)) continue;
+    const axis = { ...layout[key] };
+    axis.tickfont = atLeast(axis.tickfont, px);
+    if (axis.title) axis.title = { ...axis.title, text: fullScripts(axis.title.text, px), font: atLeast(axis.title.font, px) };
+    if (axis.type === "log" && Array.isArray(axis.range)) Object.assign(axis, decadeLabels(axis, px));
+    layout[key] = axis;
+  }
+  layout.annotations = (layout.annotations || []).map((a) => ({ ...a, text: fullScripts(a.text, px), font: atLeast(a.font, px), arrowwidth: a.showarrow ? Math.max(a.arrowwidth || 0, 3) : a.arrowwidth }));
+  layout.shapes = (layout.shapes || []).map((s) => ({ ...s, line: { ...s.line, width: Math.max(s.line?.width ?? 0, PROJECTION_LINE) } }));
+  for (const trace of data) {
+    trace.name = fullScripts(wrapLong(trace.name), px);
+    if (trace.line) trace.line = { ...trace.line, width: Math.max(trace.line.width ?? 0, PROJECTION_LINE) };
+    if (trace.colorbar) {
+      const bar = { ...trace.colorbar, tickfont: atLeast(trace.colorbar.tickfont, px) };
+      if (bar.title) bar.title = { ...bar.title, text: fullScripts(bar.title.text, px), font: atLeast(bar.title.font, px) };
+      if (bar.ticktext) bar.ticktext = bar.ticktext.map((text) => fullScripts(text, px));
+      bar.thickness = Math.max(bar.thickness ?? 0, 18);
+      bar.len = (bar.len ?? 1) * 0.8; // its end labels stay clear of the panel titles above and below
+      trace.colorbar = bar;
+    }
+  }
+  return { data, layout };
 }

@@ -4,30 +4,22 @@
 
 import { COLORS, REFERENCE, axis, baseLayout, emptyFigure, kindName, lineWidth, logAxis } from "./common.js";
 
-/** A horizontal reference line across one subplot, labelled at its left end (`log`: the axis is logarithmic). */
-function reference(y, label, { xaxis = "x", yaxis = "y", dash = "dash", log = false } = {}) {
+/**
+ * A horizontal reference line across the iterations `x` of one subplot, named in the legend (a label on the
+ * line itself would sit under the curves that cross it, and on a projector it would hide them).
+ */
+function reference(ctx, y, name, x, { xaxis = "x", yaxis = "y", dash = "dash" } = {}) {
   return {
-    shape: {
-      type: "line",
-      xref: `${xaxis} domain`,
-      yref: yaxis,
-      x0: 0,
-      x1: 1,
-      y0: y,
-      y1: y,
-      line: { color: REFERENCE, width: 1.5, dash },
-    },
-    annotation: {
-      text: label,
-      xref: `${xaxis} domain`,
-      yref: yaxis,
-      x: 0,
-      xanchor: "left",
-      y: log ? Math.log10(y) : y, // Plotly places annotations on a log axis by their exponent (shapes by value)
-      yanchor: "bottom",
-      showarrow: false,
-      font: { color: REFERENCE, size: 11 },
-    },
+    type: "scatter",
+    mode: "lines",
+    name,
+    meta: { reference: name },
+    x: [x[0], x[x.length - 1]],
+    y: [y, y],
+    xaxis,
+    yaxis,
+    line: { color: REFERENCE, width: lineWidth(ctx, 1.5), dash },
+    hoverinfo: "skip",
   };
 }
 
@@ -73,28 +65,21 @@ export function trainingCurves(run, ctx) {
     yaxis: logAxis(data.filter((d) => d.yaxis === "y").concat({ y: [task.baseline, task.threshold] })),
     hovermode: "closest",
   });
-  const refs = [];
   if (task.baseline != null) {
-    refs.push(reference(task.baseline, ctx.t("chart.curves.baseline", { value: ctx.fmt(task.baseline) }), { log: true }));
+    data.push(reference(ctx, task.baseline, ctx.t("chart.curves.baseline", { value: ctx.fmt(task.baseline) }), x));
   }
   if (task.threshold != null) {
-    const label = ctx.t("chart.curves.threshold", { value: ctx.fmt(task.threshold) });
-    refs.push(reference(task.threshold, label, { dash: "dot", log: true }));
+    data.push(reference(ctx, task.threshold, ctx.t("chart.curves.threshold", { value: ctx.fmt(task.threshold) }), x, { dash: "dot" }));
   }
   if (withAccuracy) {
-    layout.xaxis.domain = [0, 0.55];
-    layout.xaxis2 = { ...layout.xaxis, domain: [0.7, 1], anchor: "y2" };
+    // the accuracy axis's ticks and title sit in the gap between the two plots: wider for the projector's type
+    layout.xaxis.domain = ctx.projection ? [0, 0.48] : [0, 0.55];
+    layout.xaxis2 = { ...layout.xaxis, domain: ctx.projection ? [0.72, 1] : [0.7, 1], anchor: "y2" };
     layout.yaxis2 = axis(ctx, ctx.t("chart.curves.y_accuracy"), { anchor: "x2", range: [0, 1.05], tickformat: ".0%" });
     if (task.chance_accuracy != null) {
-      refs.push(
-        reference(task.chance_accuracy, ctx.t("chart.curves.chance", { value: ctx.fmt(task.chance_accuracy) }), {
-          xaxis: "x2",
-          yaxis: "y2",
-        }),
-      );
+      const label = ctx.t("chart.curves.chance", { value: ctx.fmt(task.chance_accuracy) });
+      data.push(reference(ctx, task.chance_accuracy, label, x, { xaxis: "x2", yaxis: "y2" }));
     }
   }
-  layout.shapes = refs.map((r) => r.shape);
-  layout.annotations = refs.map((r) => r.annotation);
   return { data, layout };
 }

@@ -6,10 +6,11 @@
 // opens the same scene); everything else goes through the page's own paths (`host`, see classroom.js):
 // presets and control changes as if chosen in the controls, the trace as main.js fetched it.
 
-import { PLOTLY_CONFIG } from "../charts/common.js";
+import { PLOTLY_CONFIG, finish } from "../charts/common.js";
 import { fillQuantities } from "../claims.js";
 import { formatNumber, t } from "../i18n.js";
-import { plotlyReady } from "../render.js";
+import { followSize, plotlyReady } from "../render.js";
+import { label } from "../icons.js";
 import { button, el } from "./dom.js";
 import { math, richText } from "./math.js";
 import { SCENES, sceneNumber } from "./scenes.js";
@@ -124,7 +125,9 @@ export class Lesson {
   async draw(div, figure) {
     await plotlyReady;
     if (!div.isConnected) return;
-    await window.Plotly.react(div, figure.data, figure.layout, PLOTLY_CONFIG);
+    const drawn = finish(figure, { projection: Boolean(this.state.get("projection")) });
+    await window.Plotly.react(div, drawn.data, drawn.layout, PLOTLY_CONFIG);
+    followSize(div);
     div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
   }
 
@@ -165,6 +168,9 @@ export class Lesson {
         ]),
       ),
     );
+    const [prev, next] = nav.querySelectorAll(".btn");
+    label(prev, "previous", t("lesson.prev"));
+    label(next, "next", t("lesson.next"));
     this.panel.replaceChildren(
       el("header", { class: "lesson-head" }, [
         el("p", { class: "lesson-count", text: t("lesson.count", { n, total: SCENES.length }) }),

@@ -9,6 +9,8 @@
 // number shown is the API's, formatted; the widgets compute no model math.
 
 import { getTrace } from "../api.js";
+import { label } from "../icons.js";
+import { PLAY_LABEL } from "../train.js";
 import { values } from "../charts/common.js";
 import { BackwardPlayer } from "./bptt.js";
 import { unrolledDiagram } from "./diagram.js";
@@ -144,7 +146,7 @@ function bpttWidget(env) {
     env.memo.position = p.position;
     root.dataset.position = String(p.position);
     root.dataset.playing = String(p.playing);
-    play.textContent = env.t(p.playing ? "lesson.bptt.pause" : "lesson.bptt.play");
+    label(play, p.playing ? "pause" : "play", env.t(p.playing ? "lesson.bptt.pause" : "lesson.bptt.play"));
     play.setAttribute("aria-pressed", String(p.playing));
     const grad = values(trace?.cells?.rnn?.grad_hidden_norm);
     if (!grad) return;
@@ -283,12 +285,13 @@ function compareWidget(env) {
 
 function trainWidget(env) {
   const status = el("ul", { class: "lesson-compare", "aria-live": "off" });
-  const toggle = () => (env.run.playing ? env.run.pause() : env.run.play(env.trainRequest()));
+  const toggle = () => env.run.toggle(env.trainRequest());
   const play = button(env.t("train.play"), toggle, { home: env.home, id: "lesson-train", class: "btn btn-primary", "aria-pressed": "false" });
   const reset = button(env.t("train.reset"), () => env.run.reset(), { home: env.home, id: "lesson-train-reset" });
   const onRun = (run) => {
-    play.textContent = env.t(run.playing ? "train.pause" : "train.play");
+    label(play, run.playing ? "pause" : run.state === "finished" || run.state === "failed" ? "again" : "play", env.t(PLAY_LABEL[run.state]));
     play.setAttribute("aria-pressed", String(run.playing));
+    play.dataset.state = run.state;
     const shown = run.visible();
     const last = shown[shown.length - 1];
     if (!last) {
