@@ -309,7 +309,7 @@
     if (rest.opacity !== void 0) trace.opacity = rest.opacity;
     return trace;
   }
-  function stepMarker(t2, label2, { xref = "x", yref = "paper" } = {}) {
+  function stepMarker(t2, label3, { xref = "x", yref = "paper" } = {}) {
     return {
       shape: {
         type: "line",
@@ -322,7 +322,7 @@
         line: { color: REFERENCE, width: 1.5, dash: "dash" }
       },
       annotation: {
-        text: label2,
+        text: label3,
         xref,
         yref: yref === "paper" ? "paper" : `${yref} domain`,
         x: t2,
@@ -367,7 +367,7 @@
     const rows = row + 1;
     const k = scale(ctx);
     const xd = domains(cols, gapX * k);
-    const yd = domains(rows, gapY).reverse();
+    const yd = domains(rows, rows > 1 && ctx.projection ? gapY * 1.6 : gapY).reverse();
     const layout = { annotations: [] };
     const ids = panels.map((panel, i) => {
       const { row: r, col: c, span } = slots[i];
@@ -453,7 +453,7 @@
   };
   function heatmap(ctx, opts) {
     const { id, grid, x, y, kind, log = false, signed = false, transpose = false, zmin, zmax } = opts;
-    const { label: label2, xLabel, yLabel, barTitle = "", showscale = true, meta } = opts;
+    const { label: label3, xLabel, yLabel, barTitle = "", showscale = true, meta } = opts;
     const shown = log ? "%{customdata:.3~e}" : "%{z:.3~g}";
     return {
       type: "heatmap",
@@ -471,10 +471,93 @@
       xaxis: id.x,
       yaxis: id.y,
       hoverongaps: false,
-      name: label2,
+      name: label3,
       meta,
-      hovertemplate: `${label2}<br>${xLabel} %{x}, ${yLabel} %{y}: ${shown}<extra></extra>`
+      hovertemplate: `${label3}<br>${xLabel} %{x}, ${yLabel} %{y}: ${shown}<extra></extra>`
     };
+  }
+  var PROJECTION_TEXT = 24;
+  var PROJECTION_LINE = 4;
+  var AXIS_KEY = /^([xy])axis(\d*)$/;
+  function integerStep(lo, hi, most = 6) {
+    const raw = Math.max(1, (hi - lo) / most);
+    const p = 10 ** Math.floor(Math.log10(raw));
+    return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+  }
+  function atLeast(font, px) {
+    return { ...font || {}, size: Math.max(font?.size ?? 0, px) };
+  }
+  function wrapLong(name, most = 28) {
+    if (typeof name !== "string" || name.length <= most || name.includes("<br>")) return name;
+    const spaces = [...name.matchAll(/ /g)].map((m) => m.index);
+    if (!spaces.length) return name;
+    const cut = spaces.reduce((a, b) => Math.abs(b - name.length / 2) < Math.abs(a - name.length / 2) ? b : a);
+    return `${name.slice(0, cut)}<br>${name.slice(cut + 1)}`;
+  }
+  function fullScripts(text, px) {
+    return typeof text === "string" ? text.replace(/<(sub|sup)>(?!<span)(.*?)<\/\1>/g, `<$1><span style="font-size:${px}px">$2</span></$1>`) : text;
+  }
+  function decadeLabels(axis2, px) {
+    const [lo, hi] = axis2.range;
+    const every = Math.max(axis2.dtick || 1, Math.ceil((hi - lo) / 5));
+    const tickvals = [];
+    for (let e = Math.ceil(lo); e <= Math.floor(hi); e += every) tickvals.push(e);
+    return {
+      tickmode: "array",
+      tickvals: tickvals.map((e) => 10 ** e),
+      ticktext: tickvals.map((e) => e === 0 ? "1" : `10<sup><span style="font-size:${px}px">${e < 0 ? "−" : ""}${Math.abs(e)}</span></sup>`)
+    };
+  }
+  function finish(figure, ctx) {
+    const layout = { ...figure.layout };
+    const data = figure.data.map((trace) => ({ ...trace }));
+    for (const trace of data) {
+      if (trace.type !== "heatmap") continue;
+      for (const [letter, values_] of [["x", trace.x], ["y", trace.y]]) {
+        if (!values_?.length || !values_.every(Number.isInteger)) continue;
+        const ref = trace[`${letter}axis`] || letter;
+        const key = `${letter}axis${ref.slice(1)}`;
+        const lo = Math.min(...values_);
+        const hi = Math.max(...values_);
+        const [d0, d1] = layout[key]?.domain || [0, 1];
+        const most = letter === "x" && ctx.projection ? Math.max(1, Math.floor((d1 - d0) / 0.15)) : 6;
+        const dtick = integerStep(lo, hi, most);
+        layout[key] = { ...layout[key], tick0: dtick > 1 ? 0 : lo, dtick, tickformat: "d", tickangle: 0 };
+      }
+    }
+    if (!ctx.projection) return { data, layout };
+    const px = PROJECTION_TEXT;
+    layout.font = atLeast(layout.font, px);
+    layout.legend = { ...layout.legend, font: atLeast(layout.legend?.font, px) };
+    if (layout.title) {
+      const text = wrapLong(layout.title.text, 32);
+      const lines = typeof text === "string" ? text.split("<br>").length : 1;
+      layout.title = { ...layout.title, text: fullScripts(text, px), font: atLeast(layout.title.font, px), pad: { t: 8 + 10 * (lines - 1) } };
+      if (lines > 1) layout.margin = { ...layout.margin, t: Math.max(layout.margin?.t ?? 0, 44 * lines + 8) };
+    }
+    for (const key of Object.keys(layout)) {
+      if (!AXIS_KEY.test(key)) continue;
+      const axis2 = { ...layout[key] };
+      axis2.tickfont = atLeast(axis2.tickfont, px);
+      if (axis2.title) axis2.title = { ...axis2.title, text: fullScripts(axis2.title.text, px), font: atLeast(axis2.title.font, px) };
+      if (axis2.type === "log" && Array.isArray(axis2.range)) Object.assign(axis2, decadeLabels(axis2, px));
+      layout[key] = axis2;
+    }
+    layout.annotations = (layout.annotations || []).map((a) => ({ ...a, text: fullScripts(a.text, px), font: atLeast(a.font, px), arrowwidth: a.showarrow ? Math.max(a.arrowwidth || 0, 3) : a.arrowwidth }));
+    layout.shapes = (layout.shapes || []).map((s) => ({ ...s, line: { ...s.line, width: Math.max(s.line?.width ?? 0, PROJECTION_LINE) } }));
+    for (const trace of data) {
+      trace.name = fullScripts(wrapLong(trace.name), px);
+      if (trace.line) trace.line = { ...trace.line, width: Math.max(trace.line.width ?? 0, PROJECTION_LINE) };
+      if (trace.colorbar) {
+        const bar = { ...trace.colorbar, tickfont: atLeast(trace.colorbar.tickfont, px) };
+        if (bar.title) bar.title = { ...bar.title, text: fullScripts(bar.title.text, px), font: atLeast(bar.title.font, px) };
+        if (bar.ticktext) bar.ticktext = bar.ticktext.map((text) => fullScripts(text, px));
+        bar.thickness = Math.max(bar.thickness ?? 0, 18);
+        bar.len = (bar.len ?? 1) * 0.8;
+        trace.colorbar = bar;
+      }
+    }
+    return { data, layout };
   }
 
   // static/js/charts/connectivity.js
@@ -514,30 +597,18 @@
   }
 
   // static/js/charts/curves.js
-  function reference(y, label2, { xaxis = "x", yaxis = "y", dash = "dash", log = false } = {}) {
+  function reference(ctx, y, name, x, { xaxis = "x", yaxis = "y", dash = "dash" } = {}) {
     return {
-      shape: {
-        type: "line",
-        xref: `${xaxis} domain`,
-        yref: yaxis,
-        x0: 0,
-        x1: 1,
-        y0: y,
-        y1: y,
-        line: { color: REFERENCE, width: 1.5, dash }
-      },
-      annotation: {
-        text: label2,
-        xref: `${xaxis} domain`,
-        yref: yaxis,
-        x: 0,
-        xanchor: "left",
-        y: log ? Math.log10(y) : y,
-        // Plotly places annotations on a log axis by their exponent (shapes by value)
-        yanchor: "bottom",
-        showarrow: false,
-        font: { color: REFERENCE, size: 11 }
-      }
+      type: "scatter",
+      mode: "lines",
+      name,
+      meta: { reference: name },
+      x: [x[0], x[x.length - 1]],
+      y: [y, y],
+      xaxis,
+      yaxis,
+      line: { color: REFERENCE, width: lineWidth(ctx, 1.5), dash },
+      hoverinfo: "skip"
     };
   }
   function trainingCurves(run2, ctx) {
@@ -581,29 +652,21 @@
       yaxis: logAxis(data.filter((d) => d.yaxis === "y").concat({ y: [task.baseline, task.threshold] })),
       hovermode: "closest"
     });
-    const refs = [];
     if (task.baseline != null) {
-      refs.push(reference(task.baseline, ctx.t("chart.curves.baseline", { value: ctx.fmt(task.baseline) }), { log: true }));
+      data.push(reference(ctx, task.baseline, ctx.t("chart.curves.baseline", { value: ctx.fmt(task.baseline) }), x));
     }
     if (task.threshold != null) {
-      const label2 = ctx.t("chart.curves.threshold", { value: ctx.fmt(task.threshold) });
-      refs.push(reference(task.threshold, label2, { dash: "dot", log: true }));
+      data.push(reference(ctx, task.threshold, ctx.t("chart.curves.threshold", { value: ctx.fmt(task.threshold) }), x, { dash: "dot" }));
     }
     if (withAccuracy) {
-      layout.xaxis.domain = [0, 0.55];
-      layout.xaxis2 = { ...layout.xaxis, domain: [0.7, 1], anchor: "y2" };
+      layout.xaxis.domain = ctx.projection ? [0, 0.48] : [0, 0.55];
+      layout.xaxis2 = { ...layout.xaxis, domain: ctx.projection ? [0.72, 1] : [0.7, 1], anchor: "y2" };
       layout.yaxis2 = axis(ctx, ctx.t("chart.curves.y_accuracy"), { anchor: "x2", range: [0, 1.05], tickformat: ".0%" });
       if (task.chance_accuracy != null) {
-        refs.push(
-          reference(task.chance_accuracy, ctx.t("chart.curves.chance", { value: ctx.fmt(task.chance_accuracy) }), {
-            xaxis: "x2",
-            yaxis: "y2"
-          })
-        );
+        const label3 = ctx.t("chart.curves.chance", { value: ctx.fmt(task.chance_accuracy) });
+        data.push(reference(ctx, task.chance_accuracy, label3, x, { xaxis: "x2", yaxis: "y2" }));
       }
     }
-    layout.shapes = refs.map((r) => r.shape);
-    layout.annotations = refs.map((r) => r.annotation);
     return { data, layout };
   }
 
@@ -673,12 +736,12 @@
         if (grad.every((v) => v === null)) notes.push(note);
       }
     }
-    for (const { label: label2, cells } of source.compare || []) {
+    for (const { label: label3, cells } of source.compare || []) {
       for (const [kind, cell] of Object.entries(cells)) {
         const grad = values(cell.grad_hidden_norm);
         if (!grad) continue;
-        const name = ctx.t("chart.flow.trace_compare", { cell: kindName(ctx, kind), label: label2 });
-        data.push(stepLine(ctx, { kind, field: "grad_hidden_norm", name, y: grad, dash: "longdash", meta: { compare: label2 } }));
+        const name = ctx.t("chart.flow.trace_compare", { cell: kindName(ctx, kind), label: label3 });
+        data.push(stepLine(ctx, { kind, field: "grad_hidden_norm", name, y: grad, dash: "longdash", meta: { compare: label3 } }));
       }
     }
     const layout = baseLayout(ctx, {
@@ -753,8 +816,8 @@
       for (const gate of SHOWN[kind] || []) {
         const grid2 = values(cell.gates?.[gate]);
         if (grid2) {
-          const label2 = ctx.t(`gate.${kind}.${gate}`);
-          panels.push({ kind, cell, gate, grid: grid2, title: label2, hover: `${kindName(ctx, kind)} · ${label2}`, color: COLORS[kind] });
+          const label3 = ctx.t(`gate.${kind}.${gate}`);
+          panels.push({ kind, cell, gate, grid: grid2, title: label3, hover: `${kindName(ctx, kind)} · ${label3}`, color: COLORS[kind] });
         }
       }
       const mean = values(cell.gate_means?.[KEEPS[kind]]);
@@ -1046,10 +1109,20 @@
   function chartOf(view) {
     return document.getElementById(`chart-${view}`);
   }
+  var sized = /* @__PURE__ */ new WeakSet();
+  var resizer = new ResizeObserver((entries) => {
+    for (const { target } of entries) if (target.isConnected && target.offsetParent) window.Plotly.Plots.resize(target);
+  });
+  function followSize(div) {
+    if (sized.has(div)) return;
+    sized.add(div);
+    resizer.observe(div);
+  }
   async function drawOne(view, figure) {
     const div = chartOf(view);
     if (!div) return;
     await window.Plotly.react(div, figure.data, figure.layout, PLOTLY_CONFIG);
+    followSize(div);
     div.dataset.status = "ready";
     div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
     performance.mark(`gradflow:drawn:${view}`);
@@ -1084,15 +1157,78 @@
       if (div) div.dataset.status = loading ? "loading" : "ready";
     }
   }
-  function downloadPng(view, filename) {
+  var CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
+    return c >>> 0;
+  });
+  function crc32(bytes) {
+    let c = 4294967295;
+    for (const b of bytes) c = CRC_TABLE[(c ^ b) & 255] ^ c >>> 8;
+    return (c ^ 4294967295) >>> 0;
+  }
+  function withPngText(png, keyword, text) {
+    const body = new TextEncoder().encode(`${keyword}\0${text}`);
+    const chunk = new Uint8Array(12 + body.length);
+    const view = new DataView(chunk.buffer);
+    view.setUint32(0, body.length);
+    chunk.set(new TextEncoder().encode("tEXt"), 4);
+    chunk.set(body, 8);
+    view.setUint32(8 + body.length, crc32(chunk.subarray(4, 8 + body.length)));
+    const end = 8 + 25;
+    return new Uint8Array([...png.subarray(0, end), ...chunk, ...png.subarray(end)]);
+  }
+  async function downloadPng(view, filename, { caption, link }) {
     const div = chartOf(view);
-    return window.Plotly.downloadImage(div, {
-      format: "png",
-      filename,
-      width: div.clientWidth,
-      height: div.clientHeight,
-      scale: 2
+    const scale2 = 2;
+    const url = await window.Plotly.toImage(div, { format: "png", width: div.clientWidth, height: div.clientHeight, scale: scale2 });
+    const image = new Image();
+    await new Promise((resolve, reject) => {
+      image.onload = resolve;
+      image.onerror = reject;
+      image.src = url;
     });
+    const size = 13 * scale2;
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height + size * 2;
+    const g = canvas.getContext("2d");
+    g.fillStyle = "#ffffff";
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    g.drawImage(image, 0, 0);
+    g.fillStyle = "#1d2430";
+    g.font = `${size}px ${getComputedStyle(document.body).fontFamily}`;
+    g.textBaseline = "middle";
+    g.fillText(caption, size * 0.6, image.height + size, canvas.width - size * 1.2);
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    const png = withPngText(new Uint8Array(await blob.arrayBuffer()), "Comment", link);
+    const a = Object.assign(document.createElement("a"), { href: URL.createObjectURL(new Blob([png], { type: "image/png" })), download: `${filename}.png` });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1e4);
+  }
+
+  // static/js/icons.js
+  var NS = "http://www.w3.org/2000/svg";
+  var PATHS = {
+    play: "M7 4.5v15l12.5-7.5z",
+    pause: "M6 4.5h4.5v15H6zM13.5 4.5H18v15h-4.5z",
+    previous: "M17 4.5v15L4.5 12z",
+    next: "M7 4.5v15L19.5 12z",
+    again: "M12 4.5a7.5 7.5 0 1 0 7.3 9.2h-2.6A5 5 0 1 1 12 7v3l4.5-4.3L12 1.5z"
+  };
+  function icon(name) {
+    const svg2 = document.createElementNS(NS, "svg");
+    svg2.setAttribute("viewBox", "0 0 24 24");
+    svg2.setAttribute("class", `icon icon-${name}`);
+    svg2.setAttribute("aria-hidden", "true");
+    svg2.setAttribute("focusable", "false");
+    const path = document.createElementNS(NS, "path");
+    path.setAttribute("d", PATHS[name]);
+    svg2.append(path);
+    return svg2;
+  }
+  function label(button2, name, text) {
+    button2.replaceChildren(icon(name), document.createTextNode(text));
   }
 
   // static/js/lesson/dom.js
@@ -1116,7 +1252,7 @@
   }
 
   // static/js/lesson/math.js
-  var NS = "http://www.w3.org/1998/Math/MathML";
+  var NS2 = "http://www.w3.org/1998/Math/MathML";
   var SYMBOLS = {
     partial: ["mi", "∂"],
     sigma: ["mi", "σ"],
@@ -1145,7 +1281,7 @@
   var OPERATORS = /* @__PURE__ */ new Set([..."+-=()[],./|<>:;!"]);
   var SPACES = { ",": "0.17em", ";": "0.28em", quad: "1em", qquad: "2em" };
   function node(tag, children = [], attrs = {}) {
-    const element = document.createElementNS(NS, tag);
+    const element = document.createElementNS(NS2, tag);
     for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
     for (const child of children) element.append(child);
     return element;
@@ -1271,6 +1407,143 @@
     return Math.min(Math.max(Math.round(n), 1), SCENES.length);
   }
 
+  // static/js/train.js
+  var NEXT = {
+    idle: { play: "running", step: "paused", reset: "idle" },
+    running: { pause: "paused", end: "finished", fail: "failed", reset: "idle" },
+    paused: { play: "running", step: "paused", end: "finished", fail: "failed", reset: "idle" },
+    finished: { play: "running", reset: "idle" },
+    failed: { play: "running", reset: "idle" }
+  };
+  var PLAY_LABEL = {
+    idle: "train.play",
+    running: "train.pause",
+    paused: "train.resume",
+    finished: "train.again",
+    failed: "train.again"
+  };
+  var TrainingRun = class {
+    /** onUpdate(run) is called whenever what the charts should show, or the run's state, changes. */
+    constructor(onUpdate) {
+      this.onUpdate = onUpdate;
+      this.clear();
+    }
+    clear() {
+      this.controller = null;
+      this.snapshots = [];
+      this.shown = 0;
+      this.pendingSteps = 0;
+      this.state = "idle";
+      this.info = null;
+      this.status = "idle";
+      this.reason = null;
+      this.error = null;
+    }
+    /** Move along an edge of the machine; false (and no change) when `event` has none from this state. */
+    move(event) {
+      const to = NEXT[this.state][event];
+      if (!to) return false;
+      this.state = to;
+      return true;
+    }
+    get started() {
+      return this.controller !== null;
+    }
+    get playing() {
+      return this.state === "running";
+    }
+    get ended() {
+      return this.started && this.status !== "running";
+    }
+    /** The snapshots the charts show now. */
+    visible() {
+      return this.snapshots.slice(0, this.shown);
+    }
+    /** Play, pause, or start again after a finished or failed run: what the Train button and Space do. */
+    toggle(config) {
+      if (this.state === "running") this.pause();
+      else this.play(config);
+    }
+    /** Start (or resume following) the run of `config`, the training request body. */
+    play(config) {
+      if (this.state === "finished" || this.state === "failed") {
+        this.controller?.abort();
+        this.clear();
+      }
+      if (!this.move("play")) return;
+      this.shown = this.snapshots.length;
+      if (!this.started) this.open(config);
+      else if (this.ended) this.settle();
+      this.onUpdate(this);
+    }
+    pause() {
+      if (this.move("pause")) this.onUpdate(this);
+    }
+    /** One snapshot further (starting the run paused if there is none yet). */
+    step(config) {
+      if (!this.move("step")) return;
+      if (this.shown < this.snapshots.length) this.shown += 1;
+      else this.pendingSteps += 1;
+      if (!this.started) this.open(config);
+      else this.settle();
+      this.onUpdate(this);
+    }
+    reset() {
+      this.controller?.abort();
+      this.clear();
+      this.onUpdate(this);
+    }
+    /** After the stream ended: a failed stream fails the run; else the run finishes once all is shown. */
+    settle() {
+      if (!this.ended) return;
+      if (this.status === "failed") this.move("fail");
+      else if (this.shown >= this.snapshots.length) this.move("end");
+    }
+    async open(config) {
+      const controller = new AbortController();
+      this.controller = controller;
+      this.status = "running";
+      try {
+        for await (const { event, data } of trainStream(config, controller.signal)) {
+          if (controller !== this.controller) return;
+          if (event === "start") {
+            this.info = data;
+          } else if (event === "snapshot") {
+            this.snapshots.push(data);
+            if (this.playing) this.shown = this.snapshots.length;
+            else if (this.pendingSteps > 0) {
+              this.pendingSteps -= 1;
+              this.shown += 1;
+            }
+          } else if (["done", "stopped", "failed"].includes(event)) {
+            this.status = event;
+            this.reason = data.reason ?? this.snapshots[this.snapshots.length - 1]?.reason ?? null;
+            if (event === "failed") this.error = data.message;
+            this.settle();
+          }
+          this.onUpdate(this);
+        }
+        if (this.status === "running") this.status = "stopped";
+      } catch (error) {
+        if (controller !== this.controller || error.name === "AbortError") return;
+        this.status = "failed";
+        this.error = error;
+      }
+      this.settle();
+      this.onUpdate(this);
+    }
+  };
+  function runStatus(run2, total) {
+    const shown = run2.visible();
+    const step = shown[shown.length - 1]?.step ?? 0;
+    const values2 = { step, total, received: run2.snapshots.length, seconds: run2.info?.config?.seconds ?? "" };
+    if (run2.state === "finished") {
+      const reason = ["steps", "solved", "seconds", "stopped"].includes(run2.reason) ? run2.reason : "steps";
+      return { key: `train.status.finished_${reason}`, values: values2 };
+    }
+    return { key: `train.status.${run2.state}`, values: values2 };
+  }
+
   // static/js/lesson/bptt.js
   var BackwardPlayer = class {
     /** onFrame(player) is called whenever the position or the playing state changes. */
@@ -1334,7 +1607,7 @@
     for (const child of children) element.append(child);
     return element;
   }
-  function label(x, y, base, sub, cls) {
+  function label2(x, y, base, sub, cls) {
     const text = svg("text", { x, y, class: cls, "text-anchor": "middle", "dominant-baseline": "central" });
     text.append(document.createTextNode(base));
     if (sub) {
@@ -1381,14 +1654,14 @@
     }
     const box = (cx, cy, cls) => svg("rect", { x: cx - BOX.w / 2, y: cy - BOX.h / 2, width: BOX.w, height: BOX.h, rx: 10, class: cls });
     const x0 = left + 16;
-    root.append(box(x0, ROWS.hidden, "node node-hidden node-start"), label(x0, ROWS.hidden - 4, "h", "0", "node-label"));
+    root.append(box(x0, ROWS.hidden, "node node-hidden node-start"), label2(x0, ROWS.hidden - 4, "h", "0", "node-label"));
     let previousRight = x0 + BOX.w / 2;
     steps2.forEach((step, i) => {
       const cx = left + gap * (i + 1) + 20;
       const entry = step === "…" ? cx - 16 : cx - BOX.w / 2;
       root.append(
         arrow(previousRight, ROWS.hidden, entry - 2, ROWS.hidden, "w-hh"),
-        label((previousRight + entry) / 2, ROWS.hidden + 30, "W", "hh", "weight-label w-hh")
+        label2((previousRight + entry) / 2, ROWS.hidden + 30, "W", "hh", "weight-label w-hh")
       );
       if (step === "…") {
         const dots = svg("text", { x: cx, y: ROWS.hidden, class: "ellipsis", "text-anchor": "middle", "dominant-baseline": "central" });
@@ -1400,15 +1673,15 @@
       const group = svg("g", { class: i === highlight ? "step step-highlight" : "step" });
       group.append(
         box(cx, ROWS.out, "node node-out"),
-        label(cx, ROWS.out - 4, "ŷ", step, "node-label"),
+        label2(cx, ROWS.out - 4, "ŷ", step, "node-label"),
         box(cx, ROWS.hidden, "node node-hidden"),
-        label(cx, ROWS.hidden - 4, "h", step, "node-label"),
+        label2(cx, ROWS.hidden - 4, "h", step, "node-label"),
         box(cx, ROWS.in, "node node-in"),
-        label(cx, ROWS.in - 4, "x", step, "node-label"),
+        label2(cx, ROWS.in - 4, "x", step, "node-label"),
         arrow(cx, ROWS.in - BOX.h / 2, cx, ROWS.hidden + BOX.h / 2 + 2, "w-xh"),
-        label(cx + 30, (ROWS.in + ROWS.hidden) / 2 + 8, "W", "xh", "weight-label w-xh"),
+        label2(cx + 30, (ROWS.in + ROWS.hidden) / 2 + 8, "W", "xh", "weight-label w-xh"),
         arrow(cx, ROWS.hidden - BOX.h / 2, cx, ROWS.out + BOX.h / 2 + 2, "w-hy"),
-        label(cx + 30, (ROWS.hidden + ROWS.out) / 2, "W", "hy", "weight-label w-hy")
+        label2(cx + 30, (ROWS.hidden + ROWS.out) / 2, "W", "hy", "weight-label w-hy")
       );
       root.append(group);
       previousRight = cx + BOX.w / 2;
@@ -1583,8 +1856,8 @@
   function gateFigure(trace, scene, ctx) {
     const kind = scene.cell || "lstm";
     const gate = scene.gate;
-    const label2 = ctx.t(`gate.${kind}.${gate}`);
-    const title = ctx.t("lesson.gate.title", { gate: label2 });
+    const label3 = ctx.t(`gate.${kind}.${gate}`);
+    const title = ctx.t("lesson.gate.title", { gate: label3 });
     const cell = trace?.cells?.[kind];
     const grid = values(cell?.gates?.[gate]);
     if (!grid) return emptyFigure(ctx, title, ctx.t("chart.gates.none"));
@@ -1598,7 +1871,7 @@
       [
         { title: ctx.t("lesson.gate.input"), yTitle: " " },
         { title: ctx.t("lesson.gate.example"), color: COLORS[kind] },
-        { title: unit === null ? " " : ctx.t(`lesson.gate.unit.${scene.unit || "kept"}`, { unit, gate: label2 }), yTitle: " " }
+        { title: unit === null ? " " : ctx.t(`lesson.gate.unit.${scene.unit || "kept"}`, { unit, gate: label3 }), yTitle: " " }
       ],
       { cols: 1, gapY: 0.16, xTitle: xLabel, yTitle: ctx.t("axis.unit") }
     );
@@ -1634,7 +1907,7 @@
         zmin: 0,
         zmax: 1,
         meta: { cell: kind, field: `gates.${gate}` },
-        label: label2,
+        label: label3,
         xLabel,
         yLabel: ctx.t("axis.unit")
       })
@@ -1643,14 +1916,14 @@
       data.push({
         type: "scatter",
         mode: "lines",
-        name: label2,
+        name: label3,
         meta: { cell: kind, field: `gates.${gate}`, unit },
         x,
         y: grid.map((row) => row[u]),
         xaxis: ids[2].x,
         yaxis: ids[2].y,
         line: { color: COLORS[kind], width: lineWidth(ctx, 2.5) },
-        hovertemplate: `${label2}<br>t = %{x}: %{y:.3f}<extra></extra>`
+        hovertemplate: `${label3}<br>t = %{x}: %{y:.3f}<extra></extra>`
       });
     }
     const layout = { ...baseLayout(ctx, { title, x: xLabel, y: ctx.t("axis.unit") }), ...panels };
@@ -1675,7 +1948,7 @@
   function figureBox(env) {
     return el("div", { class: "lesson-figure", id: "lesson-figure", role: "img", "aria-label": env.t(`lesson.scene.${env.scene.id}.title`) });
   }
-  function slider(env, { key, min, max, step, label: label2, format = (v) => env.fmt(v, 3) }) {
+  function slider(env, { key, min, max, step, label: label3, format = (v) => env.fmt(v, 3) }) {
     const id = `lesson-${key}`;
     const input = el("input", { type: "range", id, min, max, step, class: "lesson-range" });
     const shown = el("output", { for: id, class: "lesson-range-value" });
@@ -1691,7 +1964,7 @@
       shown.textContent = format(Number(input.value));
       env.change(key, Number(input.value));
     });
-    const element = el("div", { class: "lesson-slider" }, [el("label", { for: id }, richText(label2)), input, shown]);
+    const element = el("div", { class: "lesson-slider" }, [el("label", { for: id }, richText(label3)), input, shown]);
     return { element, input, sync };
   }
   function cellRatio(env, grad) {
@@ -1782,7 +2055,7 @@
       env.memo.position = p.position;
       root.dataset.position = String(p.position);
       root.dataset.playing = String(p.playing);
-      play.textContent = env.t(p.playing ? "lesson.bptt.pause" : "lesson.bptt.play");
+      label(play, p.playing ? "pause" : "play", env.t(p.playing ? "lesson.bptt.pause" : "lesson.bptt.play"));
       play.setAttribute("aria-pressed", String(p.playing));
       const grad = values(trace?.cells?.rnn?.grad_hidden_norm);
       if (!grad) return;
@@ -1906,12 +2179,13 @@
   }
   function trainWidget(env) {
     const status = el("ul", { class: "lesson-compare", "aria-live": "off" });
-    const toggle = () => env.run.playing ? env.run.pause() : env.run.play(env.trainRequest());
+    const toggle = () => env.run.toggle(env.trainRequest());
     const play = button(env.t("train.play"), toggle, { home: env.home, id: "lesson-train", class: "btn btn-primary", "aria-pressed": "false" });
     const reset = button(env.t("train.reset"), () => env.run.reset(), { home: env.home, id: "lesson-train-reset" });
     const onRun = (run2) => {
-      play.textContent = env.t(run2.playing ? "train.pause" : "train.play");
+      label(play, run2.playing ? "pause" : run2.state === "finished" || run2.state === "failed" ? "again" : "play", env.t(PLAY_LABEL[run2.state]));
       play.setAttribute("aria-pressed", String(run2.playing));
+      play.dataset.state = run2.state;
       const shown = run2.visible();
       const last = shown[shown.length - 1];
       if (!last) {
@@ -2047,7 +2321,9 @@
     async draw(div, figure) {
       await plotlyReady;
       if (!div.isConnected) return;
-      await window.Plotly.react(div, figure.data, figure.layout, PLOTLY_CONFIG);
+      const drawn = finish(figure, { projection: Boolean(this.state.get("projection")) });
+      await window.Plotly.react(div, drawn.data, drawn.layout, PLOTLY_CONFIG);
+      followSize(div);
       div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
     }
     /** (Re)build the panel for the current scene in the current language; `scroll` brings it into view. */
@@ -2087,6 +2363,9 @@
           ])
         )
       );
+      const [prev, next] = nav.querySelectorAll(".btn");
+      label(prev, "previous", t("lesson.prev"));
+      label(next, "next", t("lesson.next"));
       this.panel.replaceChildren(
         el("header", { class: "lesson-head" }, [
           el("p", { class: "lesson-count", text: t("lesson.count", { n, total: SCENES.length }) }),
@@ -2309,7 +2588,7 @@
       {
         play() {
           if (widget()?.toggle) widget().toggle();
-          else if (!lesson.open) run2.playing ? run2.pause() : run2.play(trainRequest());
+          else if (!lesson.open) run2.toggle(trainRequest());
         },
         earlier() {
           if (widget()?.step) widget().step(-1);
@@ -2339,7 +2618,7 @@
 
   // static/js/controls.js
   var GROUPS = [
-    { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "truncate", "seed"] },
+    { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "update_bias", "truncate", "trained_steps", "seed"] },
     { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
     { id: "advanced", collapsed: true, keys: [] }
   ];
@@ -2348,6 +2627,59 @@
     const raw = (hi - lo) / 400;
     const p = 10 ** Math.floor(Math.log10(raw));
     return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+  }
+  var BOUNDED_BY = {
+    example: { key: "batch", offset: -1 },
+    L: { key: "T", offset: 0 }
+  };
+  var FINE = {
+    spectral_radius: [
+      [0.05, 0.5],
+      [0.01, 1.5],
+      [0.05, 3],
+      [0.5, Infinity]
+    ]
+  };
+  function ladder(lo, hi, rungs) {
+    const values2 = [lo];
+    for (const [step, upTo] of rungs) {
+      const end = Math.min(upTo, hi);
+      let v = Math.ceil((values2[values2.length - 1] + step / 2) / step) * step;
+      for (; v <= end + 1e-9; v += step) values2.push(Number(v.toFixed(6)));
+    }
+    if (values2[values2.length - 1] < hi) values2.push(hi);
+    return values2;
+  }
+  function nearest(values2, v) {
+    let best = 0;
+    for (let i = 1; i < values2.length; i++) if (Math.abs(values2[i] - v) < Math.abs(values2[best] - v)) best = i;
+    return best;
+  }
+  function sliderScale(name, lo, hi, integer) {
+    if (FINE[name] && !integer) {
+      const values2 = ladder(lo, hi, FINE[name]);
+      return { min: 0, max: values2.length - 1, step: 1, toSlider: (v) => nearest(values2, v), fromSlider: (p) => values2[Math.round(p)] };
+    }
+    if (!integer && lo > 0 && hi / lo >= 1e3) {
+      const clamp = (v) => Math.min(Math.max(v, lo), hi);
+      return {
+        min: Math.log10(lo),
+        max: Math.log10(hi),
+        step: 0.01,
+        toSlider: (v) => Math.log10(clamp(v)),
+        fromSlider: (p) => clamp(Number((10 ** p).toPrecision(3)))
+      };
+    }
+    if (integer) return { min: lo, max: hi, step: 1, toSlider: (v) => v, fromSlider: (p) => Math.round(p) };
+    const step = sliderStep(lo, hi);
+    const n = Math.ceil((hi - lo) / step - 1e-9);
+    return {
+      min: 0,
+      max: n,
+      step: 1,
+      toSlider: (v) => Math.round((Math.min(Math.max(v, lo), hi) - lo) / step),
+      fromSlider: (p) => Math.round(p) >= n ? hi : Number((lo + Math.round(p) * step).toPrecision(6))
+    };
   }
   function typed(input) {
     const raw = input.value.trim();
@@ -2360,12 +2692,13 @@
      * root: the element the controls go in; meta: GET /api/meta; state: the State; lang: "en" | "ko";
      * onChange(key, value, live): a control moved; onPreset(name): a preset was chosen.
      */
-    constructor(root, { meta, state, onChange: onChange2, onPreset: onPreset2 }) {
+    constructor(root, { meta, state, onChange: onChange2, onPreset: onPreset2, payloads = () => ({ trace: null }) }) {
       this.root = root;
       this.meta = meta;
       this.state = state;
       this.onChange = onChange2;
       this.onPreset = onPreset2;
+      this.payloads = payloads;
       this.taskParams = new Set(Object.values(meta.tasks).flatMap((task) => Object.keys(task.params || {})));
       this.fields = /* @__PURE__ */ new Map();
     }
@@ -2405,8 +2738,8 @@
         select.append(el("option", { value: preset.name, text: title }));
       }
       select.addEventListener("change", () => this.onPreset(select.value || null));
-      const help = el("span", { id: "help-preset", class: "visually-hidden", text: t("controls.preset_help") });
-      const wrap = el("div", { class: "field", "data-key": "preset", title: t("controls.preset_help") }, [
+      const help = el("p", { id: "help-preset", class: "preset-description", "aria-live": "polite" });
+      const wrap = el("div", { class: "field", "data-key": "preset" }, [
         el("label", { class: "field-label", for: "ctl-preset", text: t("controls.preset") }),
         select,
         help
@@ -2416,7 +2749,8 @@
         sync: () => {
           select.value = this.state.get("preset") || "";
           const preset = this.meta.presets.find((p) => p.name === select.value);
-          wrap.title = preset ? preset.description?.[this.lang] || preset.description?.en || "" : t("controls.preset_help");
+          const words = preset ? preset.description?.[this.lang] || preset.description?.en || "" : "";
+          help.textContent = preset ? fillQuantities(words, preset, this.payloads(), (v) => formatNumber(v, 3)) : t("controls.preset_help");
         }
       });
       return wrap;
@@ -2433,10 +2767,20 @@
       }
       return parts.join(" ");
     }
-    /** The chosen task's own spec for a task parameter (narrower bounds, its default); else the row itself. */
+    /**
+     * The chosen task's own spec for a task parameter (its default), with bounds that both the task and the
+     * request's field accept (the task may allow T up to 1000 where /api/trace stops at 500); else the row.
+     */
     specOf(row) {
       const task = this.meta.tasks[this.state.get("task")];
-      return this.taskParams.has(row.name) && task?.params?.[row.name] || row;
+      const own = this.taskParams.has(row.name) && task?.params?.[row.name];
+      const pick = (a, b, f) => a === void 0 ? b : b === void 0 ? a : f(a, b);
+      const spec = own ? { ...own, minimum: pick(own.minimum, row.minimum, Math.max), maximum: pick(own.maximum, row.maximum, Math.min) } : row;
+      const bound = BOUNDED_BY[row.name];
+      if (!bound) return spec;
+      const other = this.state.table[bound.key];
+      const limit = (this.state.get(bound.key) ?? this.specOf(other).default ?? other?.maximum) + bound.offset;
+      return Number.isFinite(limit) ? { ...spec, maximum: Math.min(spec.maximum ?? limit, limit) } : spec;
     }
     defaultOf(row) {
       return this.taskParams.has(row.name) ? this.specOf(row).default ?? null : row.default;
@@ -2451,10 +2795,10 @@
       const helpId = `help-${row.key}`;
       const described = `${helpId} err-${row.key}`;
       const wrap = el("div", { class: "field", "data-key": row.key });
-      const label2 = t(`param.${row.key}.label`);
+      const label3 = t(`param.${row.key}.label`);
       let sync;
       if (row.type === "array") {
-        const group = el("div", { class: "checks", role: "group", "aria-label": label2, "aria-describedby": described });
+        const group = el("div", { class: "checks", role: "group", "aria-label": label3, "aria-describedby": described });
         const boxes = (row.items?.enum || []).map((kind) => {
           const box = el("input", { type: "checkbox", id: `${id}-${kind}`, value: kind });
           box.addEventListener("change", () => {
@@ -2464,7 +2808,7 @@
           group.append(el("label", { for: box.id }, [box, el("span", { class: `swatch swatch-${kind}`, "aria-hidden": "true" }), document.createTextNode(t(`cell.${kind}`))]));
           return box;
         });
-        wrap.append(el("span", { class: "field-label", text: label2 }), group);
+        wrap.append(el("span", { class: "field-label", text: label3 }), group);
         sync = () => {
           const chosen = this.state.get(row.key) || [];
           for (const b of boxes) b.checked = chosen.includes(b.value);
@@ -2475,19 +2819,19 @@
         if (row.nullable) select.append(el("option", { value: "", text: t("controls.task_default") }));
         for (const v of options) select.append(el("option", { value: v, text: this.optionLabel(row, v) }));
         select.addEventListener("change", () => this.onChange(row.key, select.value === "" ? null : select.value, false));
-        wrap.append(el("label", { class: "field-label", for: id, text: label2 }), select);
+        wrap.append(el("label", { class: "field-label", for: id, text: label3 }), select);
         sync = () => {
           select.value = this.state.get(row.key) ?? "";
         };
       } else if (row.type === "boolean") {
         const box = el("input", { type: "checkbox", id, "aria-describedby": described });
         box.addEventListener("change", () => this.onChange(row.key, box.checked, false));
-        wrap.append(el("label", { class: "field-label checks", for: id }, [box, document.createTextNode(label2)]));
+        wrap.append(el("label", { class: "field-label checks", for: id }, [box, document.createTextNode(label3)]));
         sync = () => {
           box.checked = Boolean(this.state.get(row.key));
         };
       } else {
-        sync = this.numberField(row, wrap, { id, label: label2, described });
+        sync = this.numberField(row, wrap, { id, label: label3, described });
       }
       wrap.append(el("span", { id: helpId, class: "visually-hidden" }), error);
       const entry = {
@@ -2506,28 +2850,30 @@
       return wrap;
     }
     /**
-     * A number: a slider over the parameter's range (logarithmic when it spans three decades or more) and a
-     * number box. A nullable parameter whose null means "off" (truncation, clipping) gets a checkbox that turns
-     * it on; a task parameter's null means "the task's default", which the controls show.
+     * A number: a slider over the parameter's range and a number box, always showing the same value. The slider
+     * is linear, logarithmic when the range spans three decades or more, or a ladder of values (FINE) where one
+     * region matters most. A nullable parameter whose null means "off" (truncation, clipping) gets a checkbox
+     * that turns it on; a task parameter's null means "the task's default", which the controls show.
      */
-    numberField(row, wrap, { id, label: label2, described }) {
+    numberField(row, wrap, { id, label: label3, described }) {
       const integer = row.type === "integer";
       const switchable = row.nullable && !this.taskParams.has(row.name);
       const number = el("input", { type: "number", id, inputmode: integer ? "numeric" : "decimal", "aria-describedby": described });
-      const slider2 = el("input", { type: "range", id: `${id}-range`, "aria-label": label2, "aria-describedby": described });
-      const toggle = switchable ? el("input", { type: "checkbox", id: `${id}-on`, "aria-label": t("controls.enable", { name: label2 }) }) : null;
-      let log = false;
+      const slider2 = el("input", { type: "range", id: `${id}-range`, "aria-label": label3, "aria-describedby": described });
+      const toggle = switchable ? el("input", { type: "checkbox", id: `${id}-on`, "aria-label": t("controls.enable", { name: label3 }) }) : null;
+      let scale2 = null;
       let lastOn = null;
-      const fromSlider = () => {
-        const v = log ? 10 ** Number(slider2.value) : Number(slider2.value);
-        return integer ? Math.round(v) : Number(v.toPrecision(log ? 3 : 6));
-      };
       slider2.addEventListener("input", () => {
-        const v = fromSlider();
+        const v = scale2.fromSlider(Number(slider2.value));
         number.value = v;
+        slider2.setAttribute("aria-valuetext", String(v));
         this.onChange(row.key, v, true);
       });
-      slider2.addEventListener("change", () => this.onChange(row.key, fromSlider(), false));
+      slider2.addEventListener("change", () => this.onChange(row.key, scale2.fromSlider(Number(slider2.value)), false));
+      number.addEventListener("input", () => {
+        const v = typed(number);
+        if (typeof v === "number" && scale2) slider2.value = scale2.toSlider(v);
+      });
       number.addEventListener("change", () => {
         const v = typed(number);
         if (v !== void 0) this.onChange(row.key, v, false);
@@ -2538,17 +2884,15 @@
         this.onChange(row.key, toggle.checked ? on : null, false);
       });
       const head = el("div", { class: "field-label" }, [
-        toggle ? el("label", { for: toggle.id, class: "checks" }, [toggle, document.createTextNode(label2)]) : el("label", { for: id, text: label2 })
+        toggle ? el("label", { for: toggle.id, class: "checks" }, [toggle, document.createTextNode(label3)]) : el("label", { for: id, text: label3 })
       ]);
       wrap.append(head, el("div", { class: "field-row" }, [slider2, number]));
       return (spec) => {
         const lo = spec.minimum ?? 0;
         const hi = spec.maximum ?? 1;
-        const span = hi - lo;
-        slider2.hidden = integer && span > 1e4;
-        log = !integer && lo > 0 && hi / lo >= 1e3;
-        if (log) Object.assign(slider2, { min: Math.log10(lo), max: Math.log10(hi), step: 0.01 });
-        else Object.assign(slider2, { min: lo, max: hi, step: integer ? 1 : sliderStep(lo, hi) });
+        slider2.hidden = integer && hi - lo > 1e4;
+        scale2 = sliderScale(row.name, lo, hi, integer);
+        Object.assign(slider2, { min: scale2.min, max: scale2.max, step: scale2.step });
         number.min = lo;
         number.max = hi;
         number.step = integer ? 1 : "any";
@@ -2562,7 +2906,10 @@
         number.disabled = slider2.disabled = Boolean(off);
         number.value = shown ?? lastOn ?? "";
         const v = typeof shown === "number" ? shown : Number(number.value);
-        if (Number.isFinite(v)) slider2.value = log ? Math.log10(Math.max(v, lo)) : v;
+        if (Number.isFinite(v) && number.value !== "") {
+          slider2.value = scale2.toSlider(v);
+          slider2.setAttribute("aria-valuetext", String(v));
+        }
       };
     }
     /** Show every control's value from the state (after a preset, a shared URL, a language switch). */
@@ -2597,8 +2944,8 @@
     const d = Array.isArray(error.detail) ? error.detail[0] : null;
     const key = `error.${d?.type}`;
     if (language() === "en" || !d?.field || !has(key)) return error.message;
-    const label2 = table[d.field] ? t(`param.${d.field}.label`) : d.field;
-    return t(key, { field: label2, limit: d.limit ?? "", got: d.got ?? "" });
+    const label3 = table[d.field] ? t(`param.${d.field}.label`) : d.field;
+    return t(key, { field: label3, limit: d.limit ?? "", got: d.got ?? "" });
   }
   function showError(error, { endpoint, state, controls }) {
     if (!(error instanceof ApiError)) {
@@ -2724,94 +3071,14 @@
         this.set(key, value);
       }
     }
-    /** The query string of the state (no leading "?"), parameters in table order. */
-    toQuery() {
+    /** The query string of the state, or of `values` (no leading "?"), parameters in table order. */
+    toQuery(values2 = this.values) {
       const query = new URLSearchParams();
       for (const key of Object.keys(this.table)) {
-        if (!Object.hasOwn(this.values, key)) continue;
-        for (const v of serialise(this.values[key])) query.append(key, v);
+        if (!Object.hasOwn(values2, key)) continue;
+        for (const v of serialise(values2[key])) query.append(key, v);
       }
       return query.toString();
-    }
-  };
-
-  // static/js/train.js
-  var TrainingRun = class {
-    /** onUpdate(run) is called whenever what the charts should show, or the run's status, changes. */
-    constructor(onUpdate) {
-      this.onUpdate = onUpdate;
-      this.clear();
-    }
-    clear() {
-      this.controller = null;
-      this.snapshots = [];
-      this.shown = 0;
-      this.pendingSteps = 0;
-      this.playing = false;
-      this.info = null;
-      this.status = "idle";
-      this.error = null;
-    }
-    get started() {
-      return this.controller !== null;
-    }
-    /** The snapshots the charts show now. */
-    visible() {
-      return this.snapshots.slice(0, this.shown);
-    }
-    /** Start (or resume following) the run of `config`, the training request body. */
-    play(config) {
-      this.playing = true;
-      this.shown = this.snapshots.length;
-      if (!this.started) this.open(config);
-      this.onUpdate(this);
-    }
-    pause() {
-      this.playing = false;
-      this.onUpdate(this);
-    }
-    /** One snapshot further (starting the run paused if there is none yet). */
-    step(config) {
-      this.playing = false;
-      if (this.shown < this.snapshots.length) this.shown += 1;
-      else this.pendingSteps += 1;
-      if (!this.started) this.open(config);
-      this.onUpdate(this);
-    }
-    reset() {
-      this.controller?.abort();
-      this.clear();
-      this.onUpdate(this);
-    }
-    async open(config) {
-      const controller = new AbortController();
-      this.controller = controller;
-      this.status = "running";
-      try {
-        for await (const { event, data } of trainStream(config, controller.signal)) {
-          if (controller !== this.controller) return;
-          if (event === "start") {
-            this.info = data;
-          } else if (event === "snapshot") {
-            this.snapshots.push(data);
-            if (this.playing) this.shown = this.snapshots.length;
-            else if (this.pendingSteps > 0) {
-              this.pendingSteps -= 1;
-              this.shown += 1;
-            }
-          } else if (["done", "stopped", "failed"].includes(event)) {
-            this.status = event;
-            if (event === "failed") this.error = data.message;
-          }
-          this.onUpdate(this);
-        }
-        if (this.status === "running") this.status = "stopped";
-      } catch (error) {
-        if (controller !== this.controller || error.name === "AbortError") return;
-        this.status = "failed";
-        this.error = error;
-      }
-      this.onUpdate(this);
     }
   };
 
@@ -2832,7 +3099,7 @@
   var TRACE_VIEWS = ["flow", "contrib", "jacobian", "hidden", "gates", "connectivity"];
   var RUN_VIEWS = ["flow", "curves", "training"];
   var NARROW = window.matchMedia("(max-width: 600px)");
-  var page = { meta: null, state: null, controls: null, badge: null, trace: null, compare: [] };
+  var page = { meta: null, state: null, controls: null, badge: null, trace: null, compare: [], accepted: {} };
   var run = new TrainingRun(onRunUpdate);
   function chartContext() {
     return { t, fmt: formatNumber, projection: Boolean(page.state.get("projection")), narrow: NARROW.matches };
@@ -2851,7 +3118,7 @@
     const ctx = chartContext();
     redraw(
       views.filter((view) => view !== "flow" || data.flowSource),
-      (view) => VIEWS[view](data, ctx)
+      (view) => finish(VIEWS[view](data, ctx), ctx)
     );
     $4("readout-flow").textContent = flowReadout(page.trace, ctx);
     for (const view of views) {
@@ -2861,6 +3128,13 @@
   }
   function errorContext(endpoint) {
     return { endpoint, state: page.state, controls: page.controls };
+  }
+  function currentPayloads() {
+    const trace = page.trace;
+    if (!trace?.config) return { trace: null };
+    const request2 = page.state.request("trace");
+    const current2 = Object.entries(request2).every(([name, value]) => JSON.stringify(trace.config[name]) === JSON.stringify(value));
+    return current2 ? { trace, compare: page.compare } : { trace: null };
   }
   var traceInFlight = false;
   var traceQueued = false;
@@ -2872,15 +3146,18 @@
     traceInFlight = true;
     setLoading(TRACE_VIEWS, true);
     $4("run-status").textContent = t("status.computing");
+    const asked = { ...page.state.values };
     try {
       const preset = page.meta.presets.find((p) => p.name === page.state.get("preset"));
       const others = (preset?.compare || []).map((c) => getTrace(c.trace));
       page.trace = await getTrace(page.state.request("trace"));
+      accept(asked);
       page.compare = (await Promise.all(others)).map((trace, i) => ({
         label: preset.compare[i].label[language()] ?? preset.compare[i].label.en,
         cells: trace.cells
       }));
       page.controls.clearErrors();
+      page.controls.fields.get("preset")?.sync();
       showBanner(overflowText(page.trace.cells));
       $4("run-status").textContent = "";
       draw(TRACE_VIEWS);
@@ -2907,36 +3184,69 @@
     const total = run.info?.config?.steps ?? page.state.request("train").steps ?? page.state.table.steps?.default;
     $4("train-progress").max = total || 1;
     $4("train-progress").value = last?.step ?? 0;
-    Object.assign($4("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status });
-    $4("train-play").textContent = t(run.playing ? "train.pause" : "train.play");
+    Object.assign($4("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status, state: run.state });
+    $4("train-counter").textContent = `${formatNumber(last?.step ?? 0, 6)} / ${formatNumber(total, 6)}`;
+    label($4("train-play"), run.playing ? "pause" : run.state === "finished" || run.state === "failed" ? "again" : "play", t(PLAY_LABEL[run.state]));
     $4("train-play").setAttribute("aria-pressed", String(run.playing));
-    for (const id of ["dl-train-csv", "dl-train-json"]) $4(id).hidden = run.status !== "done";
+    $4("train-play").dataset.state = run.state;
+    for (const id of ["dl-train-csv", "dl-train-json"]) $4(id).hidden = !(run.state === "finished" && run.status === "done");
     let status = "";
-    if (run.status === "failed") {
+    if (run.state === "failed") {
       if (run.error instanceof ApiError) showError(run.error, errorContext("train"));
       status = t("train.failed", { message: run.error instanceof Error ? errorText(run.error, page.state.table) : run.error });
-    } else if (run.started) {
-      status = t(`train.status.${run.playing || run.status !== "running" ? run.status : "paused"}`, {
-        step: last?.step ?? 0,
-        total,
-        received: run.snapshots.length
-      });
+    } else if (run.state !== "idle") {
+      const { key, values: values2 } = runStatus(run, total);
+      status = t(key, { ...values2, step: formatNumber(values2.step, 6), total: formatNumber(values2.total, 6) });
     }
     $4("train-status").textContent = status;
     if (last && overflowText(last.cells)) showBanner(overflowText(last.cells));
     draw(RUN_VIEWS);
     announce("run");
   }
+  function accept(values2) {
+    const accepted = {};
+    for (const [key, value] of Object.entries(values2)) {
+      const row = page.state.table[key];
+      if (!row.endpoints.length) continue;
+      if (row.endpoints.includes("trace") || withinBounds(row, value)) accepted[key] = value;
+    }
+    page.accepted = accepted;
+    writeURL();
+  }
+  function withinBounds(row, value) {
+    if (value === null) return Boolean(row.nullable || row.default === null);
+    if (row.enum) return row.enum.includes(value);
+    if (row.type === "integer" && !Number.isInteger(value)) return false;
+    if (row.type === "number" && !Number.isFinite(value)) return false;
+    return !(value < row.minimum || value > row.maximum);
+  }
+  function presetValues(name) {
+    const preset = page.meta.presets.find((p) => p.name === name);
+    if (!preset) return {};
+    const fresh = new State(page.state.table);
+    fresh.apply("train", preset.train);
+    fresh.apply("trace", preset.trace);
+    return fresh.values;
+  }
   function writeURL() {
-    const query = page.state.toQuery();
+    const values2 = {};
+    const fromPreset = presetValues(page.state.get("preset"));
+    for (const [key, value] of Object.entries(page.accepted)) {
+      if (!(Object.hasOwn(fromPreset, key) && JSON.stringify(fromPreset[key]) === JSON.stringify(value))) values2[key] = value;
+    }
+    for (const [key, value] of Object.entries(page.state.values)) if (!page.state.table[key].endpoints.length) values2[key] = value;
+    const query = page.state.toQuery(values2);
     history.replaceState(null, "", query ? `?${query}` : location.pathname);
   }
   function onChange(key, value) {
     page.state.set(key, value);
     page.state.set("preset", null);
     writeURL();
-    if (key === "task") page.controls.sync();
-    else page.controls.fields.get("preset")?.sync();
+    if (key === "task" || key === "batch" || key === "T") page.controls.sync();
+    else {
+      page.controls.fields.get("preset")?.sync();
+      page.controls.fields.get(key)?.sync();
+    }
     if (run.started) run.reset();
     refreshTrace();
   }
@@ -2985,6 +3295,15 @@
       $4("share-status").textContent = t("share.copy_this", { url });
     }
   }
+  function pngSettings() {
+    const query = new URLSearchParams(location.search);
+    for (const key of ["lang", "projection", "lesson"]) query.delete(key);
+    const settings = [...query.keys()].filter((k, i, all) => all.indexOf(k) === i).map((k) => `${k}=${query.getAll(k).join(",")}`);
+    return {
+      caption: t("download.png_caption", { settings: settings.join(" · ") || t("download.png_defaults") }),
+      link: location.href
+    };
+  }
   async function exportData(what, format) {
     try {
       const { blob, filename } = await getExport(what, format, page.state.request(what));
@@ -2997,7 +3316,7 @@
   }
   function wire() {
     $4("run-btn").addEventListener("click", refreshTrace);
-    $4("train-play").addEventListener("click", () => run.playing ? run.pause() : run.play(page.state.request("train")));
+    $4("train-play").addEventListener("click", () => run.toggle(page.state.request("train")));
     $4("train-step").addEventListener("click", () => run.step(page.state.request("train")));
     $4("train-reset").addEventListener("click", () => {
       run.reset();
@@ -3009,7 +3328,7 @@
     $4("banner-close").addEventListener("click", () => showBanner(""));
     NARROW.addEventListener("change", () => draw(Object.keys(VIEWS)));
     for (const button2 of document.querySelectorAll("[data-download='png']")) {
-      button2.addEventListener("click", () => downloadPng(button2.dataset.view, `gradflow-${button2.dataset.view}`));
+      button2.addEventListener("click", () => downloadPng(button2.dataset.view, `gradflow-${button2.dataset.view}`, pngSettings()));
     }
     for (const button2 of document.querySelectorAll("[data-export]")) {
       button2.addEventListener("click", () => exportData(button2.dataset.export, button2.dataset.format));
@@ -3029,11 +3348,14 @@
     translatePage();
     document.documentElement.dataset.theme = page.state.get("projection") ? "projection" : "";
     $4("projection-btn").setAttribute("aria-pressed", String(Boolean(page.state.get("projection"))));
-    page.controls = new Controls($4("controls-body"), { meta, state: page.state, onChange, onPreset });
+    page.controls = new Controls($4("controls-body"), { meta, state: page.state, onChange, onPreset, payloads: currentPayloads });
     page.controls.build(language());
     page.badge = new VerifyBadge($4("verify-badge"), () => page.state.request("gradcheck"));
     if (NARROW.matches) $4("settings").open = false;
+    const topbar = document.querySelector(".topbar");
+    new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-height", `${topbar.offsetHeight}px`)).observe(topbar);
     wire();
+    page.accepted = { ...page.state.values };
     startClassroom({ page, run, applyPreset, onPreset, onChange, setProjection, writeURL });
     onRunUpdate();
     await refreshTrace();
