@@ -23,6 +23,7 @@ from app.web.encode import EncodedJSON, number
 from app.web.limits import check_budget, check_memory, pass_work, recorded_floats
 from app.web.schemas import GradcheckConfig
 from app.web.trace_payload import prepare, sequence_length
+from app.web.trained import check_trained_budget
 
 TOLERANCE = gradcheck.TOLERANCE
 NUMBERS = ("analytic", "numeric", "abs_error", "relative_error", "floor", "h")
@@ -67,6 +68,7 @@ def gradcheck_payload(config: GradcheckConfig) -> dict:
 
 
 def check_gradcheck_budget(config: GradcheckConfig, budget: float) -> None:
+    check_trained_budget(config, budget)
     T = sequence_length(config)
     need = 8.0 * max(recorded_floats(kind, config.batch, T, config.H) for kind in config.cells)
     check_memory(

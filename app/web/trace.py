@@ -17,6 +17,7 @@ from app.web.encode import EncodedJSON
 from app.web.limits import analysis_work, check_budget, check_memory, pass_work, trace_memory
 from app.web.schemas import TraceConfig
 from app.web.trace_payload import trace_payload
+from app.web.trained import check_trained_budget
 
 router = APIRouter(prefix="/api", tags=["trace"])
 
@@ -29,7 +30,8 @@ RESPONSES = {
 
 def check_trace_budget(config: TraceConfig, budget: float) -> None:
     """422 when one pass of every cell plus the per-example analyses would exceed the work budget or the
-    memory limit."""
+    memory limit, or the training of a trace with trained_steps the training run's own limits."""
+    check_trained_budget(config, budget)
     task = TASKS[config.task]
     params = config.task_params()
     T, D, K = task.length(**params), task.input_size(**params), task.output_size(**params)

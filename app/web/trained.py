@@ -18,7 +18,7 @@ import numpy as np
 from app.core.train import fit
 from app.web.cache import canonical_key
 from app.web.schemas import TraceConfig, TrainConfig
-from app.web.train_run import core_config
+from app.web.train_run import check_train_budget, core_config
 
 KEEP = 8  # trained configurations kept; each is a few hundred kB at the largest sizes the budget allows
 
@@ -34,6 +34,13 @@ def training_config(config: TraceConfig) -> TrainConfig:
     }
     fields.pop("batch", None)  # the trace's batch is what it shows; training uses its own default
     return TrainConfig(**fields, steps=config.trained_steps)
+
+
+def check_trained_budget(config: TraceConfig, budget: float) -> None:
+    """422 when the training a trace with trained_steps needs would not be allowed as a training run of its
+    own (the same memory and work limits as POST /api/train); nothing to check when trained_steps is 0."""
+    if config.trained_steps:
+        check_train_budget(training_config(config), budget)
 
 
 def trained_params(config: TraceConfig) -> dict[str, dict[str, np.ndarray]]:
