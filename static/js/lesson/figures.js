@@ -281,7 +281,7 @@ export function gateFigure(trace, scene, ctx) {
   layout.xaxis2 = { ...layout.xaxis2, showticklabels: false };
   layout.yaxis = { ...layout.yaxis, range: [0, 1.05], dtick: 1, showticklabels: true };
   layout.yaxis2 = { ...layout.yaxis2, dtick: Math.max(1, Math.ceil(cell.units.length / 4)), tickformat: "d" };
-  layout.yaxis3 = { ...layout.yaxis3, range: [0, 1.05], dtick: 0.5 };
+  layout.yaxis3 = { ...layout.yaxis3, range: [0, 1.05], dtick: 1 };
   layout.showlegend = false;
   layout.bargap = 0.3;
   layout.margin = { ...layout.margin, r: 48 };
