@@ -149,6 +149,7 @@ def test_slider_and_number_box_always_show_the_same_value(page, server_url, help
 
 def test_only_values_the_server_accepted_enter_the_url(page, guard, server_url, helpers):
     guard.expect("status of 422")
+    meta = httpx.get(f"{server_url}/api/meta", timeout=10).json()
     page.goto(f"{server_url}/?{SMALL}")
     helpers.wait_drawn(page, "flow")
     page.fill("#ctl-H", "5000")
@@ -178,6 +179,10 @@ def test_only_values_the_server_accepted_enter_the_url(page, guard, server_url, 
         )
         assert "=&" not in page.url + "&" and not page.url.endswith("="), page.url
         assert set(query(page)) == {"lesson", "preset"}, page.url
+        # the preset's description is on the screen, not only in a tooltip
+        preset = next(p for p in meta["presets"] if p["name"] == query(page)["preset"][0])
+        assert page.is_visible("#help-preset")
+        assert page.text_content("#help-preset") == preset["description"][page.get_attribute("html", "lang")]
 
 
 def train_state(page) -> str:
@@ -191,6 +196,10 @@ def test_training_control_through_finish_failure_and_reset(page, guard, server_u
     assert train_state(page) == "idle"
     assert page.text_content("#train-play").strip() == "Train"
     assert page.text_content("#train-counter") == "0 / 20"
+    # Run, Train and the counter are on the first screen (1280×720), above the settings
+    for selector in ("#run-btn", "#train-play", "#train-counter"):
+        box = page.locator(selector).bounding_box()
+        assert box["y"] + box["height"] <= 720, selector
     # Every button's icon is an inline SVG, never a font glyph.
     assert page.eval_on_selector("#train-play", "b => b.querySelector('svg.icon') !== null")
     page.click("#train-play")

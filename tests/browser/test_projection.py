@@ -54,14 +54,15 @@ def wait_scene(page, n: int) -> None:
 
 
 def wait_charts_drawn(page) -> None:
-    """Every chart and lesson figure on screen has been drawn at the current size."""
-    page.wait_for_timeout(350)  # Plotly's responsive resize is debounced
+    """Every chart and lesson figure on screen has been drawn, at the size its box has now."""
     page.wait_for_function(
         """() => [...document.querySelectorAll('.chart, .lesson-figure')]
                   .filter((el) => el.offsetParent && el.getBoundingClientRect().top < innerHeight)
-                  .every((el) => Number(el.dataset.draws || 0) > 0 && el.querySelector('.main-svg'))"""
+                  .every((el) => Number(el.dataset.draws || 0) > 0 && el.querySelector('.main-svg')
+                     && Math.abs(el._fullLayout.width - el.clientWidth) < 2
+                     && Math.abs(el._fullLayout.height - el.clientHeight) < 2)"""
     )
-    page.wait_for_timeout(150)
+    page.wait_for_timeout(100)  # one more frame for the browser to paint what Plotly drew
 
 
 def body_font_px(page) -> float:

@@ -62,8 +62,14 @@ export function unrolledDiagram(words, { steps = ["1", "2", "…", "T"], highlig
     ["hidden", words.hidden],
     ["in", words.input],
   ]) {
+    // one word a line, centred on the row: the left margin holds "hidden layer" at a projector's type size
+    const lines = word.split(" ");
     const text = svg("text", { x: 8, y: ROWS[row], class: "layer-name", "dominant-baseline": "central" });
-    text.append(document.createTextNode(word));
+    lines.forEach((line, i) => {
+      const tspan = svg("tspan", { x: 8, dy: i === 0 ? `${-0.55 * (lines.length - 1)}em` : "1.1em" });
+      tspan.append(document.createTextNode(line));
+      text.append(tspan);
+    });
     root.append(text);
   }
 
