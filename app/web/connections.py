@@ -6,7 +6,7 @@ a client that opens connections and sends nothing (or one byte a minute) keeps t
 descriptors, for ever; at the file limit (256 by default on macOS) the server cannot accept the next
 browser. `GuardedProtocol` closes a connection whose headers have not all arrived `header_timeout`
 seconds after it opened (or after its previous response), and keeps at most `max_connections` open:
-one more closes the connection that has waited longest without a request in progress (or, when every
+more close the connections that have waited longest without a request in progress (or, when every
 one is busy, the new one). The bound is also kept below the process's file limit, leaving FILE_RESERVE
 descriptors for everything else (static files, the thread pool, logs).
 
@@ -61,17 +61,23 @@ class GuardedProtocol(H11Protocol):
         self._answered = None  # the request whose headers arrived last
         self._timer = None
         self._arm(limits["header_timeout"])
-        if len(self.connections) > limits["max_connections"]:
-            self._make_room()
+        excess = len(self.connections) - limits["max_connections"]
+        if excess > 0:
+            self._make_room(excess)
 
     def _waiting(self) -> bool:
         """No request in progress: headers not yet complete, or the last response already sent."""
         return self.cycle is None or self.cycle.response_complete
 
-    def _make_room(self) -> None:
+    def _make_room(self, excess: int) -> None:
+        """Close `excess` connections, those waiting longest without a request first; this one when
+        no other is idle. (accept() takes a whole burst before any of them is seen here, so the count
+        can be well over the bound at once.)"""
         idle = [c for c in self.connections if c is not self and getattr(c, "_timer", None) and c._waiting()]
-        victim = min(idle, key=lambda c: c._since) if idle else self
-        victim.transport.close()
+        idle.sort(key=lambda c: c._since)
+        victims = idle[:excess] if idle else [self]
+        for victim in victims:
+            victim.transport.close()
 
     def _arm(self, seconds: float) -> None:
         self._disarm()
