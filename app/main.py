@@ -8,7 +8,7 @@ from app import __version__
 from app.blas import single_threaded_blas
 from app.paths import STATIC_DIR
 from app.settings import Settings, settings_or_exit
-from app.web import classroom, errors, export, gradcheck, health, meta, pages, trace, train, vendor
+from app.web import classroom, errors, export, gradcheck, health, meta, openapi, pages, trace, train, vendor
 from app.web.body_limit import BodyLimit
 from app.web.cache import ResultCache
 from app.web.connections import exit_with_parent
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(classroom.router)
     app.include_router(vendor.router)
     app.include_router(pages.router)
+    openapi.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CancelOnDisconnect)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
