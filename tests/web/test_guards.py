@@ -154,3 +154,38 @@ def test_workers_exit_when_the_parent_is_killed():
             os.killpg(parent.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def test_a_whole_run_too_large_to_answer_says_how_to_get_it(client):
+    """Three cells, T = 500, a snapshot every step: hundreds of megabytes as one answer; refused at once
+    with the two ways to have it (the stream, or a coarser snapshot_every), and the coarser one passes."""
+    config = {
+        "cells": ["rnn", "lstm", "gru"],
+        "T": 500,
+        "H": 1,
+        "steps": 5000,
+        "seconds": 60,
+        "snapshot_every": 1,
+    }
+    r = client.post("/api/train", json=config)
+    assert r.status_code == 422
+    message = r.json()["message"]
+    assert "POST /api/train/stream" in message and "snapshot_every to at least" in message
+    every = int(message.rsplit("at least ", 1)[1].rstrip("."))
+    from app.web.schemas import TrainConfig
+    from app.web.train_run import MAX_RUN_BYTES, run_bytes
+
+    assert run_bytes(TrainConfig(**config)) > MAX_RUN_BYTES
+    assert run_bytes(TrainConfig(**{**config, "snapshot_every": every})) <= MAX_RUN_BYTES
+
+
+def test_the_size_bound_holds_the_measured_answer():
+    """run_bytes is an upper bound on the JSON a run really produces."""
+    from app.web.schemas import TrainConfig
+    from app.web.train_run import run_bytes, run_to_end
+
+    config = TrainConfig(
+        cells=["rnn", "lstm", "gru"], T=30, H=2, batch=2, test_size=2, steps=6, snapshot_every=1
+    )
+    run = run_to_end(config)
+    assert sum(len(body) for body in run.encoded) <= run_bytes(config)
