@@ -6,8 +6,11 @@ the command that exposes it (`gradflow serve --host 0.0.0.0`), because a laptop 
 never expose itself by accident.
 """
 
+import asyncio
 import io
 import ipaddress
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -79,10 +82,22 @@ class QRCode:
         return len(self.svg)
 
 
-def draw_qr(url: str) -> QRCode:
+def draw_qr(url: str) -> bytes:
     buf = io.BytesIO()
     segno.make(url, error="m").save(buf, kind="svg", scale=6, border=2, xmldecl=False, title="QR code")
-    return QRCode(buf.getvalue())
+    return buf.getvalue()
+
+
+_DRAWER: list[ProcessPoolExecutor] = []
+
+
+async def drawn(url: str) -> QRCode:
+    """The QR code drawn in a process of its own: segno is pure Python, and in a thread it would hold
+    the interpreter lock against the event loop (health checks waited seconds during a flood). The
+    process is started (not forked: this one has threads) at the first QR code and serves them all."""
+    if not _DRAWER:
+        _DRAWER.append(ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")))
+    return QRCode(await asyncio.get_running_loop().run_in_executor(_DRAWER[0], draw_qr, url))
 
 
 @router.get(
@@ -117,5 +132,10 @@ async def qr_svg(
     except UnicodeEncodeError:
         return invalid("url", "url must be valid Unicode text", "url_text")
     state = request.app.state
-    code, _ = await state.cache.get_or_compute("qr:" + url, lambda: state.limiter.run(draw_qr, url))
+
+    async def compute() -> QRCode:
+        async with state.limiter.slot():
+            return await drawn(url)
+
+    code, _ = await state.cache.get_or_compute("qr:" + url, compute)
     return Response(code.svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -5,72 +5,17 @@ tests check the mechanisms with generous deadlines, never a speed.
 """
 
 import contextlib
-import os
 import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from app.bench.api_latency import free_port
+from app.bench.hostile import rss_mb
+from app.bench.hostile import serve_guarded as server
 
 LONG_TRAIN = "cells=rnn&cells=lstm&T=100&steps=5000&seconds=60&snapshot_every=1000&test_size=16"
-
-
-@contextlib.contextmanager
-def server(env: dict[str, str] | None = None, files: int | None = None):
-    """uvicorn on a free port with the app's own protocol; yields (base URL, process)."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-        "--http", "app.web.connections:GuardedProtocol",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-
-    def limit_files():
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
-
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **(env or {})},
-        preexec_fn=limit_files if files else None,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stderr.read()
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
-        yield base, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
 
 
 def wait_until(predicate, seconds: float = 10.0) -> bool:
