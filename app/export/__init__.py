@@ -10,7 +10,6 @@ page's requests. Training runs are included for views that train, unless `train`
 """
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from app.export.asgi import AppClient
 from app.export.data import ExportError, collect
@@ -37,7 +36,7 @@ def export_html(
         raise ValueError("give a preset, a URL or the lesson")
     settings = Settings()
     # A finished training run must stay in the cache: its downloads are answered from the streamed run.
-    app = create_app(replace(settings, cache_entries=max(settings.cache_entries, 256)))
+    app = create_app(settings.model_copy(update={"cache_entries": max(settings.cache_entries, 256)}))
     with AppClient(app) as client:
         meta = client.get("/api/meta").json()
         start, views = views_for(meta, preset=preset, url=url, lesson=lesson, with_training=train)
