@@ -19,7 +19,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-def _has_body(scope: Scope) -> bool:
+def has_body(scope: Scope) -> bool:
     """Whether the app will read a body first: a GET, HEAD, OPTIONS or DELETE has none unless its headers
     announce one; anything else is read by the app (which starts the watcher when the body is complete)."""
     headers = dict(scope.get("headers") or [])
@@ -76,7 +76,7 @@ class CancelOnDisconnect:
                     state["complete"] = True
                 await send(message)
 
-            if not _has_body(scope):
+            if not has_body(scope):
                 pending.append({"type": "http.request", "body": b"", "more_body": False})
                 state["body_read"] = True
                 start_watching()

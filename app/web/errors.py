@@ -8,7 +8,8 @@
   few times a minute for the same error (`RateLimitedLog`). `InternalErrors` sends it from inside the
   middleware stack, so it carries the security headers and the keep-alive connection stays usable.
 - a body that is not JSON at all (not UTF-8, nested deeper than the parser goes) is a 422 like any other
-  invalid body; a body over the size limit is a 413; a Host this server does not answer to is a 400.
+  invalid body; a body over the size limit is a 413, one that stops arriving a 408; a Host this server
+  does not answer to is a 400.
 Other HTTP errors (404, 405) keep FastAPI's `detail` and gain the same `message` key. Every error body
 has the shape of `ErrorBody`, which the OpenAPI document declares for every error status.
 """
@@ -174,6 +175,7 @@ def error_responses(*statuses: int) -> dict:
     """OpenAPI `responses` entries for these error statuses, all with the ErrorBody shape."""
     words = {
         400: "The Host header names a host this server does not answer to.",
+        408: "The request body stopped arriving for GRADFLOW_HEADER_TIMEOUT seconds.",
         413: "The request body is larger than the limit (GRADFLOW_MAX_BODY_BYTES).",
         422: "A field out of bounds, unknown or mistyped, or too much work; `message` names the field.",
         503: "Busy: retry after the number of seconds in Retry-After.",
@@ -245,16 +247,9 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _unprocessable(
             [{"field": "body", "loc": ["body"], "message": message, "type": "json_invalid"}]
         )
-    if exc.status_code == 413:
-        limit = request.app.state.settings.max_body_bytes
-        return JSONResponse(
-            {
-                "message": f"The request body is larger than the limit of {limit} bytes.",
-                "detail": "too_large",
-            },
-            status_code=413,
-            headers={"Connection": "close"},
-        )
+    if exc.status_code in (408, 413):  # the body was not read to its end: the connection cannot go on
+        body = {"message": detail, "detail": "too_large" if exc.status_code == 413 else "body_timeout"}
+        return JSONResponse(body, status_code=exc.status_code, headers={"Connection": "close"})
     message = detail if isinstance(detail, str) else "request failed"
     return JSONResponse(
         {"message": message, "detail": detail}, status_code=exc.status_code, headers=exc.headers

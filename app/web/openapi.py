@@ -5,7 +5,7 @@ and nothing for the errors raised around the routes. This rewrites the document 
 
 - 400 on every operation: a Host this server does not answer to (hosts.py);
 - 404 where the path has a parameter (an unknown preset name);
-- 413 on every operation with a body (body_limit.py);
+- 408 and 413 on every operation with a body: one that stops arriving, or is too large (body_limit.py);
 - 422 on every operation with parameters or a body, in ErrorBody's shape;
 - 503 on every operation that takes a computation slot (COMPUTING), with Retry-After.
 """
@@ -20,6 +20,7 @@ _REF = {"$ref": "#/components/schemas/ErrorBody"}
 WORDS = {
     "400": "The Host header names a host this server does not answer to.",
     "404": "Nothing by that name.",
+    "408": "The request body stopped arriving for GRADFLOW_HEADER_TIMEOUT seconds.",
     "413": "The request body is larger than the limit (GRADFLOW_MAX_BODY_BYTES).",
     "422": "A field out of bounds, unknown or mistyped, or too much work; `message` names the field.",
     "503": "Busy: retry after the number of seconds in Retry-After.",
@@ -53,7 +54,7 @@ def install(app: FastAPI) -> None:
                 if "{" in path:
                     statuses.append("404")
                 if "requestBody" in operation:
-                    statuses.append("413")
+                    statuses += ["408", "413"]
                 if "requestBody" in operation or operation.get("parameters"):
                     statuses.append("422")
                 if path.startswith(COMPUTING):

@@ -163,9 +163,18 @@ def test_half_open_connections_at_a_256_file_limit_leave_the_server_answering():
         assert process.poll() is None
 
 
-def test_header_timeout_closes_a_connection_that_never_finishes_its_headers():
+def test_header_and_body_timeouts_end_requests_that_never_finish():
     with server({"GRADFLOW_HEADER_TIMEOUT": "1"}) as (base, _):
         port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
             s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             assert s.recv(100) == b""  # closed by the server, well before our 20 s timeout
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+            s.sendall(
+                b"POST /api/trace HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b'Content-Length: 100\r\n\r\n{"T": '
+            )  # the rest of the body never comes
+            answer = b""
+            while chunk := s.recv(1000):  # the server answers, then closes
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408") and b'"detail":"body_timeout"' in answer
