@@ -7,26 +7,33 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__
 from app.blas import single_threaded_blas
 from app.paths import STATIC_DIR
-from app.settings import Settings
-from app.web import classroom, errors, export, gradcheck, health, meta, pages, trace, train, vendor
+from app.settings import Settings, settings_or_exit
+from app.web import classroom, errors, export, gradcheck, health, meta, openapi, pages, trace, train, vendor
+from app.web.body_limit import BodyLimit
 from app.web.cache import ResultCache
+from app.web.connections import exit_with_parent
+from app.web.disconnect import CancelOnDisconnect
 from app.web.encode import GZIP_LEVEL
+from app.web.head import HeadAsGet
+from app.web.hosts import TrustedHosts
 from app.web.limits import ComputeLimiter
 from app.web.security import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+    settings = settings or settings_or_exit()
     app = FastAPI(
         title="Gradient Flow Lab",
         version=__version__,
         description="Per-timestep hidden states, gates and gradient norms of RNN, LSTM and GRU, as JSON.",
+        redirect_slashes=False,  # a redirect would be built from the Host header
     )
     app.state.settings = settings
     app.state.cache = ResultCache(settings.cache_entries)
     app.state.limiter = ComputeLimiter(settings.max_concurrent)
     single_threaded_blas()
-    errors.install(app)
+    exit_with_parent()
+    errors.install(app)  # its 500 middleware is the innermost, so every error passes the ones below
     app.include_router(health.router)
     app.include_router(meta.router)
     app.include_router(trace.router)
@@ -36,7 +43,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(classroom.router)
     app.include_router(vendor.router)
     app.include_router(pages.router)
+    openapi.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(CancelOnDisconnect)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, read_timeout=settings.header_timeout)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(TrustedHosts, settings=settings)
     app.add_middleware(SecurityHeaders)
     return app

@@ -8,6 +8,9 @@ tests that use the browser are collected last and the browser starts only when t
 import os
 
 import pytest
+
+# Starlette's TestClient sends `Host: testserver`; the app answers only to the names it is reached by.
+os.environ.setdefault("GRADFLOW_ALLOWED_HOSTS", "testserver")
 from fastapi.testclient import TestClient
 
 from app.bench.browser import launch_chromium

@@ -9,7 +9,15 @@ import sys
 import time
 from collections.abc import Callable
 
-SECTIONS = ["core_speed", "train_speed", "lesson_training", "analysis_speed", "page_speed", "api_latency"]
+SECTIONS = [
+    "core_speed",
+    "train_speed",
+    "lesson_training",
+    "analysis_speed",
+    "page_speed",
+    "api_latency",
+    "hostile",
+]
 
 
 def progress(message: str) -> None:

@@ -44,6 +44,8 @@ def serve(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[
         "uvicorn",
         "app.main:create_app",
         "--factory",
+        "--http",
+        "app.web.connections:GuardedProtocol",
         "--host",
         "127.0.0.1",
         "--port",

@@ -5,11 +5,11 @@ import os
 import threading
 import webbrowser
 
-from app.settings import Settings
+from app.settings import settings_or_exit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    defaults = Settings()
+    defaults = settings_or_exit()
     p = sub.add_parser(
         "serve",
         help="start the web app",
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
+        http="app.web.connections:GuardedProtocol",  # header timeout and connection bound
         log_level="info",
     )
     return 0

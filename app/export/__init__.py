@@ -11,7 +11,6 @@ Training runs are included for views that train, unless `train` is False.
 """
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from fastapi.testclient import TestClient
 
@@ -39,7 +38,7 @@ def export_html(
         raise ValueError("give a preset, a URL or the lesson")
     settings = Settings()
     # A finished training run must stay in the cache: its downloads are answered from the streamed run.
-    app = create_app(replace(settings, cache_entries=max(settings.cache_entries, 256)))
+    app = create_app(settings.model_copy(update={"cache_entries": max(settings.cache_entries, 256)}))
     # One client for the whole export: its requests share one event loop, so the app's cache and its
     # de-duplication of work in flight behave as in a server process. It runs the app on a thread of its
     # own, so a caller that already runs an event loop (a notebook, a test driving a browser) can use it.

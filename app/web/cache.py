@@ -11,9 +11,14 @@ as `nbytes`; the large traces a slider pushed to the end produces are a megabyte
 The cache lives in one process. With several uvicorn workers each keeps its own (settings.workers), so a
 configuration is computed at most once per worker. All access happens on the event loop, so no lock is
 needed; the computation itself runs wherever the caller's coroutine sends it (a thread pool, see limits).
+
+A computation may come with a stop event (a whole training run does): it counts who is waiting for it,
+and when the last of them is cancelled (their clients left, see disconnect.py) the event is set, the
+computation ends early, and its partial result is neither cached nor handed to anyone who asks later.
 """
 
 import asyncio
+import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -44,7 +49,7 @@ class ResultCache:
         self.max_bytes = max_bytes
         self.bytes = 0
         self._entries: OrderedDict[str, Any] = OrderedDict()
-        self._inflight: dict[str, asyncio.Task] = {}
+        self._inflight: dict[str, _Inflight] = {}
         self.hits = 0
         self.misses = 0
 
@@ -72,25 +77,51 @@ class ResultCache:
         self._entries.clear()
         self.bytes = 0
 
-    async def get_or_compute(self, key: str, compute: Callable[[], Awaitable[Any]]) -> tuple[Any, bool]:
+    async def get_or_compute(
+        self,
+        key: str,
+        compute: Callable[[], Awaitable[Any]],
+        stop: threading.Event | None = None,
+    ) -> tuple[Any, bool]:
         """(result, True) from the cache, or (result, False) after computing it, once, for all who ask.
 
         The computation runs as its own task, so a client that disconnects does not cancel it for the
-        others waiting on it. A failure (including "busy") reaches every waiter and is not cached.
+        others waiting on it; `stop`, when given, is set once nobody waits any more (`compute` is expected
+        to watch it). A failure (including "busy") reaches every waiter and is not cached.
         """
         found = self.get(key)
         if found is not None:
             self.hits += 1
             return found, True
-        task = self._inflight.get(key)
-        if task is None:
+        entry = self._inflight.get(key)
+        if entry is None:
             self.misses += 1
-            task = asyncio.ensure_future(compute())
-            self._inflight[key] = task
-            task.add_done_callback(lambda done: self._settle(key, done))
-        return await asyncio.shield(task), False
+            entry = _Inflight(asyncio.ensure_future(compute()), stop)
+            self._inflight[key] = entry
+            entry.task.add_done_callback(lambda done: self._settle(key, entry))
+        entry.waiters += 1
+        try:
+            return await asyncio.shield(entry.task), False
+        finally:
+            entry.waiters -= 1
+            if entry.waiters == 0 and entry.stop is not None and not entry.task.done():
+                entry.stop.set()
+                if self._inflight.get(key) is entry:
+                    del self._inflight[key]  # a later request starts afresh rather than join a stopped run
 
-    def _settle(self, key: str, task: asyncio.Task) -> None:
-        self._inflight.pop(key, None)
-        if not task.cancelled() and task.exception() is None:
+    def _settle(self, key: str, entry: "_Inflight") -> None:
+        if self._inflight.get(key) is entry:
+            del self._inflight[key]
+        task = entry.task
+        stopped = entry.stop is not None and entry.stop.is_set()
+        if not stopped and not task.cancelled() and task.exception() is None:
             self.put(key, task.result())
+
+
+class _Inflight:
+    """A computation in flight, how many requests wait for it, and how to stop it."""
+
+    def __init__(self, task: asyncio.Task, stop: threading.Event | None):
+        self.task = task
+        self.stop = stop
+        self.waiters = 0

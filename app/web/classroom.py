@@ -6,50 +6,55 @@ the command that exposes it (`gradflow serve --host 0.0.0.0`), because a laptop 
 never expose itself by accident.
 """
 
-import fcntl
+import asyncio
 import io
 import ipaddress
-import os
-import socket
-import struct
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import ifaddr
 import segno
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+
+from app.settings import Settings
+from app.web.errors import error_responses, invalid
 
 router = APIRouter(prefix="/api/classroom", tags=["classroom"])
 
+# A QR code at error correction level M holds at most 2331 bytes; the link is UTF-8, so its limit is in
+# bytes (800 Hangul characters are 2400 bytes), and characters are bounded too so that the query is short.
 MAX_URL_CHARS = 2000
-_SIOCGIFADDR = 0x8915  # Linux ioctl: read an interface's IPv4 address without sending any packet
+MAX_URL_BYTES = 2000
 
 
-def _interface_addresses() -> list[str]:
-    """IPv4 addresses of this machine's network interfaces, loopback excluded."""
+def interface_addresses() -> list[str]:
+    """IPv4 addresses of this machine's network interfaces, loopback excluded (ifaddr: the same call on
+    Windows, macOS and Linux)."""
     found: list[str] = []
-    try:
-        names = [name for _, name in socket.if_nameindex()]
-    except OSError:
-        return found
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        for name in names:
-            try:
-                packed = fcntl.ioctl(s.fileno(), _SIOCGIFADDR, struct.pack("256s", name[:15].encode()))
-            except OSError:
-                continue
-            addr = socket.inet_ntoa(packed[20:24])
-            if not ipaddress.ip_address(addr).is_loopback:
-                found.append(addr)
+    for adapter in ifaddr.get_adapters():
+        for ip in adapter.ips:
+            if ip.is_IPv4 and not ipaddress.ip_address(ip.ip).is_loopback and ip.ip not in found:
+                found.append(ip.ip)
     return found
 
 
-def classroom_urls(host: str, port: int) -> list[str]:
+def public_host(settings: Settings) -> str | None:
+    """The host name of GRADFLOW_PUBLIC_URL, lower-case, or None."""
+    if not settings.public_url:
+        return None
+    return urlsplit(settings.public_url).hostname
+
+
+def classroom_urls(settings: Settings) -> list[str]:
     """The URLs students on the same network could open, given the address the server is bound to."""
-    public = os.environ.get("GRADFLOW_PUBLIC_URL")
-    if public:
-        return [public.rstrip("/") + "/"]
+    host, port = settings.host, settings.port
+    if settings.public_url:
+        return [settings.public_url.rstrip("/") + "/"]
     if host in ("0.0.0.0", "::"):
-        return [f"http://{a}:{port}/" for a in _interface_addresses()]
+        return [f"http://{a}:{port}/" for a in interface_addresses()]
     if ipaddress.ip_address(host if host != "localhost" else "127.0.0.1").is_loopback:
         return []
     return [f"http://{host}:{port}/"]
@@ -58,7 +63,7 @@ def classroom_urls(host: str, port: int) -> list[str]:
 @router.get("", summary="Where students can reach this server")
 def classroom(request: Request) -> dict:
     settings = request.app.state.settings
-    urls = classroom_urls(settings.host, settings.port)
+    urls = classroom_urls(settings)
     return {
         "bound_host": settings.host,
         "port": settings.port,
@@ -68,24 +73,69 @@ def classroom(request: Request) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class QRCode:
+    svg: bytes
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.svg)
+
+
+def draw_qr(url: str) -> bytes:
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="svg", scale=6, border=2, xmldecl=False, title="QR code")
+    return buf.getvalue()
+
+
+_DRAWER: list[ProcessPoolExecutor] = []
+
+
+async def drawn(url: str) -> QRCode:
+    """The QR code drawn in a process of its own: segno is pure Python, and in a thread it would hold
+    the interpreter lock against the event loop (health checks waited seconds during a flood). The
+    process is started (not forked: this one has threads) at the first QR code and serves them all."""
+    if not _DRAWER:
+        _DRAWER.append(ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")))
+    return QRCode(await asyncio.get_running_loop().run_in_executor(_DRAWER[0], draw_qr, url))
+
+
 @router.get(
     "/qr.svg",
     summary="QR code (SVG) of a link",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}},
+    responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}}
+    | error_responses(422, 503),
 )
-def qr_svg(
+async def qr_svg(
+    request: Request,
     url: str = Query(
         ...,
         min_length=1,
         max_length=MAX_URL_CHARS,
-        description=f"an http(s) link to encode, at most {MAX_URL_CHARS} characters",
+        description=f"an http(s) link to encode, at most {MAX_URL_CHARS} characters and {MAX_URL_BYTES} "
+        "bytes as UTF-8",
         examples=["http://192.168.1.20:8000/?preset=vanishing&lang=ko"],
     ),
 ) -> Response:
+    """Drawing a QR code is pure-Python work: it takes a computation slot like a trace (503 when none is
+    free), and a link drawn once is answered from the cache."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise HTTPException(status_code=422, detail="url must be an http:// or https:// link")
-    buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="svg", scale=6, border=2, xmldecl=False, title="QR code")
-    return Response(buf.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+        return invalid("url", "url must be an http:// or https:// link", "url_scheme")
+    size = len(url.encode("utf-8", "surrogatepass"))
+    if size > MAX_URL_BYTES:
+        message = f"url must be at most {MAX_URL_BYTES} bytes as UTF-8 (got {size})"
+        return invalid("url", message, "url_too_long", MAX_URL_BYTES, size)
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:
+        return invalid("url", "url must be valid Unicode text", "url_text")
+    state = request.app.state
+
+    async def compute() -> QRCode:
+        async with state.limiter.slot():
+            return await drawn(url)
+
+    code, _ = await state.cache.get_or_compute("qr:" + url, compute)
+    return Response(code.svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

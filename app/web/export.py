@@ -21,11 +21,24 @@ from fastapi.responses import Response
 
 from app.web.cache import canonical_key
 from app.web.encode import number_text
-from app.web.schemas import TraceConfig, TrainConfig
+from app.web.errors import error_responses
+from app.web.schemas import TraceBody, TraceConfig, TrainBody, TrainConfig
 from app.web.trace import cached_trace
 from app.web.train import cached_run
 
 router = APIRouter(prefix="/api/export", tags=["export"])
+
+
+def _responses(media: str, body: bool) -> dict:
+    """What an export sends: the file (JSON or CSV) or an error; a whole training run can be refused
+    for its size (422) and every computation for lack of a free slot (503)."""
+    schema = {"type": "object"} if media == "application/json" else {"type": "string"}
+    ok = {200: {"description": "The file, as an attachment.", "content": {media: {"schema": schema}}}}
+    return ok | error_responses(*((413,) if body else ()), 422, 503)
+
+
+_JSON = "application/json"
+_CSV = "text/csv"
 
 TRACE_COLUMNS = [
     "cell",
@@ -142,41 +155,81 @@ async def _train(request: Request, config: TrainConfig, extension: str) -> Respo
     return _download(body, "train", key, extension)
 
 
-@router.post("/trace.json", summary="Download a trace as JSON")
-async def trace_json_post(request: Request, config: TraceConfig) -> Response:
+@router.post(
+    "/trace.json",
+    response_class=Response,
+    responses=_responses(_JSON, True),
+    summary="Download a trace as JSON",
+)
+async def trace_json_post(request: Request, config: TraceBody) -> Response:
     return await _trace(request, config, "json")
 
 
-@router.get("/trace.json", summary="Download a trace as JSON (query parameters)")
+@router.get(
+    "/trace.json",
+    response_class=Response,
+    responses=_responses(_JSON, False),
+    summary="Download a trace as JSON (query parameters)",
+)
 async def trace_json_get(request: Request, config: Annotated[TraceConfig, Query()]) -> Response:
     return await _trace(request, config, "json")
 
 
-@router.post("/trace.csv", summary="Download a trace's per-step curves as CSV")
-async def trace_csv_post(request: Request, config: TraceConfig) -> Response:
+@router.post(
+    "/trace.csv",
+    response_class=Response,
+    responses=_responses(_CSV, True),
+    summary="Download a trace's per-step curves as CSV",
+)
+async def trace_csv_post(request: Request, config: TraceBody) -> Response:
     return await _trace(request, config, "csv")
 
 
-@router.get("/trace.csv", summary="Download a trace's per-step curves as CSV (query parameters)")
+@router.get(
+    "/trace.csv",
+    response_class=Response,
+    responses=_responses(_CSV, False),
+    summary="Download a trace's per-step curves as CSV (query parameters)",
+)
 async def trace_csv_get(request: Request, config: Annotated[TraceConfig, Query()]) -> Response:
     return await _trace(request, config, "csv")
 
 
-@router.post("/train.json", summary="Download a finished training run as JSON")
-async def train_json_post(request: Request, config: TrainConfig) -> Response:
+@router.post(
+    "/train.json",
+    response_class=Response,
+    responses=_responses(_JSON, True),
+    summary="Download a finished training run as JSON",
+)
+async def train_json_post(request: Request, config: TrainBody) -> Response:
     return await _train(request, config, "json")
 
 
-@router.get("/train.json", summary="Download a finished training run as JSON (query parameters)")
+@router.get(
+    "/train.json",
+    response_class=Response,
+    responses=_responses(_JSON, False),
+    summary="Download a finished training run as JSON (query parameters)",
+)
 async def train_json_get(request: Request, config: Annotated[TrainConfig, Query()]) -> Response:
     return await _train(request, config, "json")
 
 
-@router.post("/train.csv", summary="Download a finished training run's curves as CSV")
-async def train_csv_post(request: Request, config: TrainConfig) -> Response:
+@router.post(
+    "/train.csv",
+    response_class=Response,
+    responses=_responses(_CSV, True),
+    summary="Download a finished training run's curves as CSV",
+)
+async def train_csv_post(request: Request, config: TrainBody) -> Response:
     return await _train(request, config, "csv")
 
 
-@router.get("/train.csv", summary="Download a finished training run's curves as CSV (query parameters)")
+@router.get(
+    "/train.csv",
+    response_class=Response,
+    responses=_responses(_CSV, False),
+    summary="Download a finished training run's curves as CSV (query parameters)",
+)
 async def train_csv_get(request: Request, config: Annotated[TrainConfig, Query()]) -> Response:
     return await _train(request, config, "csv")

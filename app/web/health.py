@@ -1,12 +1,18 @@
-"""GET /api/health: is the server up, and which version is it."""
+"""GET /api/health: is the server up, which version is it, and how many computations are running."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app import __version__
 
 router = APIRouter(prefix="/api", tags=["meta"])
 
 
-@router.get("/health", summary="Liveness and version")
-def health() -> dict:
-    return {"status": "ok", "version": __version__}
+@router.get("/health", summary="Liveness, version, and computation slots in use in this process")
+def health(request: Request) -> dict:
+    limiter = request.app.state.limiter
+    return {
+        "status": "ok",
+        "version": __version__,
+        "computing": limiter.active,
+        "slots": limiter.max_concurrent,
+    }

@@ -14,7 +14,9 @@ query; null means the chosen task's default, and a parameter the chosen task doe
 bounds (copy allows V ≤ 16), and a value outside them is a 422 naming the field.
 """
 
-from typing import Literal
+import re
+import types
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -26,6 +28,22 @@ TaskName = Literal[tuple(TASKS)]  # type: ignore[valid-type]  # the registry is 
 TASK_PARAMS = ("T", "V", "S", "delay", "period", "noise", "L")
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=False)
+# A JSON body is typed: a number is a number and true is true ("50", 0, true for T are refused). Query
+# values are all text, so there only the spelling is checked (see _query_text).
+_JSON_STRICT = ConfigDict(**_STRICT, strict=True)
+_QUERY_SPELLING = {
+    int: (re.compile(r"[0-9]+"), "a whole number written with digits only"),
+    float: (re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"), "a number such as 0.5 or 1e-3"),
+    bool: (re.compile(r"true|false"), "true or false"),
+}
+
+
+def _scalar(annotation: Any) -> type | None:
+    """int, float or bool for a field annotated as one of them (or its Optional), else None."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        concrete = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = concrete[0] if len(concrete) == 1 else None
+    return annotation if annotation in _QUERY_SPELLING else None
 
 
 def _cells_field(default: list[str]):
@@ -129,6 +147,21 @@ class ModelConfig(BaseModel):
         description="Steps that carry loss: every step or only the last; null = the task's.",
         examples=[None],
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _query_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """Text for a number or a flag (how query parameters arrive) must be spelled plainly: T=1_0,
+        T=+50 and include_weights=yes are refused rather than read as 10, 50 and true."""
+        if not isinstance(value, str):
+            return value
+        kind = _scalar(cls.model_fields[info.field_name].annotation)
+        if kind is None:
+            return value
+        pattern, words = _QUERY_SPELLING[kind]
+        if not pattern.fullmatch(value):
+            raise ValueError(f"{info.field_name} must be {words} (got {value[:40]!r})")
+        return value
 
     @field_validator("cells")
     @classmethod
@@ -294,6 +327,18 @@ class GradcheckConfig(TraceConfig):
         "so that older links keep working.",
         examples=[1e-5],
     )
+
+
+class TraceBody(TraceConfig):
+    """TraceConfig as a JSON body: strictly typed."""
+
+    model_config = _JSON_STRICT
+
+
+class TrainBody(TrainConfig):
+    """TrainConfig as a JSON body: strictly typed."""
+
+    model_config = _JSON_STRICT
 
 
 def parameters(model: type[BaseModel]) -> dict[str, dict]:

@@ -14,18 +14,20 @@ from fastapi.responses import Response
 from app.core.tasks import TASKS
 from app.web.cache import canonical_key
 from app.web.encode import EncodedJSON
+from app.web.errors import error_responses
 from app.web.limits import analysis_work, check_budget, check_memory, pass_work, trace_memory
-from app.web.schemas import TraceConfig
+from app.web.schemas import TraceBody, TraceConfig
 from app.web.trace_payload import trace_payload
 from app.web.trained import check_trained_budget
 
 router = APIRouter(prefix="/api", tags=["trace"])
 
 RESPONSES = {
-    200: {"description": "Per-cell arrays, each {shape, axes, meaning, data}; see docs/api.md."},
-    422: {"description": "A field out of bounds or unknown, or too much work; `message` names the field."},
-    503: {"description": "Busy: retry after the number of seconds in Retry-After."},
-}
+    200: {
+        "description": "Per-cell arrays, each {shape, axes, meaning, data}; see docs/api.md.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
+} | error_responses(422, 503)
 
 
 def check_trace_budget(config: TraceConfig, budget: float) -> None:
@@ -67,11 +69,21 @@ async def _answer(request: Request, config: TraceConfig) -> Response:
     return encoded.response(accept, {"X-Cache": "hit" if hit else "miss"})
 
 
-@router.post("/trace", summary="Trace of one forward and backward pass", responses=RESPONSES)
-async def post_trace(request: Request, config: TraceConfig) -> Response:
+@router.post(
+    "/trace",
+    summary="Trace of one forward and backward pass",
+    response_class=Response,
+    responses=RESPONSES | error_responses(413),
+)
+async def post_trace(request: Request, config: TraceBody) -> Response:
     return await _answer(request, config)
 
 
-@router.get("/trace", summary="The same trace, configured by query parameters", responses=RESPONSES)
+@router.get(
+    "/trace",
+    summary="The same trace, configured by query parameters",
+    response_class=Response,
+    responses=RESPONSES,
+)
 async def get_trace(request: Request, config: Annotated[TraceConfig, Query()]) -> Response:
     return await _answer(request, config)

@@ -3,15 +3,21 @@
 The stream sends `start` (configuration, task, sizes), one `snapshot` event per snapshot as the training
 loop produces it, and a last event named after how it ended: `done`, `stopped` or `failed`.
 
-The loop runs in a worker thread and hands each encoded snapshot to the event loop through a queue, so the
-event loop never waits on NumPy. Between snapshots the stream checks whether the client is still there;
-when it has gone (or the response ends in any other way) a threading.Event that the loop polls as
-`should_stop` ends the training after the update in progress, and the computation slot is given back
-when the thread has actually finished.
+The loop runs in a worker thread and hands each encoded snapshot to the event loop through a queue of
+at most QUEUE_SNAPSHOTS: when the client reads slower than the run computes (or not at all), the thread
+waits for room, so an unread stream holds a few snapshots, not the whole run. Framing, keep-alive
+comments (every PING_SECONDS, for proxies that close quiet connections) and the disconnect watch are
+sse-starlette's; a client that stops reading for SEND_TIMEOUT seconds is treated as gone.
 
-A run that reached its end is cached like a trace. Streaming a cached run replays its snapshots at the
-pace they were first computed (so a class that presses Train on the same preset sees it learn "live"
-for the cost of one run), and POST /api/train answers it at once.
+However the response ends (sent, client gone, cancelled by disconnect.py), closing it sets a
+threading.Event that the core's loop checks before every update as `should_stop`, so the training ends
+within one update whatever `snapshot_every` is, and the computation slot is given back when the thread
+has actually finished.
+
+A run that reached its end is cached like a trace, when its snapshots are small enough to keep
+(train_run.MAX_RUN_BYTES). Streaming a cached run replays its snapshots at the pace they were first
+computed (so a class that presses Train on the same preset sees it learn "live" for the cost of one run),
+and POST /api/train answers it at once.
 """
 
 import asyncio
@@ -19,25 +25,39 @@ import logging
 import threading
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette.sse import SendTimeoutError
 from starlette.types import Receive, Scope, Send
 
 from app.web.cache import canonical_key
 from app.web.encode import dumps
+from app.web.errors import error_responses
 from app.web.limits import ComputeLimiter
-from app.web.schemas import TrainConfig
-from app.web.train_run import TrainRun, check_train_budget, run_to_end, start_payload
+from app.web.schemas import TrainBody, TrainConfig
+from app.web.train_run import (
+    TrainRun,
+    check_train_budget,
+    check_whole_size,
+    keeps_run,
+    run_to_end,
+    start_payload,
+)
 
 log = logging.getLogger("gradflow.api")
 router = APIRouter(prefix="/api", tags=["train"])
 
-STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+STREAM_HEADERS = {"Cache-Control": "no-cache"}
 MAX_REPLAY_PAUSE = 5.0  # seconds; a replay never waits longer than this between two snapshots
+QUEUE_SNAPSHOTS = 4  # encoded snapshots waiting for a slow client, per stream
+PING_SECONDS = 15  # a keep-alive comment when nothing else was sent for this long
+SEND_TIMEOUT = 30  # seconds one write may wait for a client that does not read
+_WAIT = 0.2  # seconds between the worker's checks of the stop event while the queue is full
 
 
-def sse(event: str, data: bytes) -> bytes:
+def sse(event: str, data: bytes) -> ServerSentEvent:
     """One Server-Sent Event; `data` is one line of JSON (orjson never writes a newline)."""
-    return b"event: " + event.encode() + b"\ndata: " + data + b"\n\n"
+    return ServerSentEvent(data.decode(), event=event, sep="\n")
 
 
 def _failure_message(exc: Exception) -> str:
@@ -47,13 +67,14 @@ def _failure_message(exc: Exception) -> str:
 
 
 class LiveRun:
-    """One training run in a worker thread, feeding encoded snapshots to an asyncio queue."""
+    """One training run in a worker thread, feeding encoded snapshots to a bounded asyncio queue."""
 
     def __init__(self, config: TrainConfig, limiter: ComputeLimiter):
         self.config = config
         self.limiter = limiter
         self.stop = threading.Event()
         self.queue: asyncio.Queue = asyncio.Queue()
+        self.room = threading.Semaphore(QUEUE_SNAPSHOTS)  # free places in the queue, taken by the worker
         self.thread_done: asyncio.Task | None = None
 
     def begin(self) -> None:
@@ -67,9 +88,15 @@ class LiveRun:
         def push(item) -> None:
             loop.call_soon_threadsafe(self.queue.put_nowait, item)
 
+        def push_snapshot(body: bytes) -> None:
+            while not self.room.acquire(timeout=_WAIT):
+                if self.stop.is_set():
+                    return  # nobody reads any more; the loop ends at its next check
+            push(("snapshot", body))
+
         def work() -> None:
             try:
-                run = run_to_end(self.config, self.stop.is_set, lambda body: push(("snapshot", body)))
+                run = run_to_end(self.config, self.stop.is_set, push_snapshot, keep=keeps_run(self.config))
             except Exception as exc:  # reported to the client as a `failed` event, logged in full here
                 log.exception("training failed for %s", self.config.model_dump_json())
                 push(("failed", _failure_message(exc)))
@@ -81,17 +108,15 @@ class LiveRun:
         finally:
             self.limiter.release()
 
-    async def events(self, request: Request, on_complete):
+    async def events(self, on_complete):
         yield sse("start", dumps(start_payload(self.config)))
         while True:
             kind, item = await self.queue.get()
             if kind == "snapshot":
+                self.room.release()
                 yield sse("snapshot", item)
-                if await request.is_disconnected():
-                    self.stop.set()
-                    return
             elif kind == "end":
-                if item.complete:
+                if item.complete and item.kept:
                     on_complete(item)
                 yield sse(item.status, dumps(item.end_payload()))
                 return
@@ -103,21 +128,25 @@ class LiveRun:
         self.stop.set()
 
 
-class _ClosingStream(StreamingResponse):
-    """A StreamingResponse that runs `on_close` however the response ends (sent, disconnected, cancelled)."""
+class _ClosingStream(EventSourceResponse):
+    """An event stream that runs `on_close` however the response ends (sent, disconnected, cancelled,
+    or a client that stopped reading)."""
 
-    def __init__(self, content, on_close, **kwargs):
-        super().__init__(content, **kwargs)
+    def __init__(self, content, on_close=None, **kwargs):
+        super().__init__(content, ping=PING_SECONDS, send_timeout=SEND_TIMEOUT, sep="\n", **kwargs)
         self._on_close = on_close
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await super().__call__(scope, receive, send)
+        except SendTimeoutError:
+            log.info("event stream closed: the client stopped reading")
         finally:
-            self._on_close()
+            if self._on_close is not None:
+                self._on_close()
 
 
-async def replay(request: Request, run: TrainRun):
+async def replay(run: TrainRun):
     """A cached run's events at the pace the snapshots were first produced."""
     loop = asyncio.get_running_loop()
     yield sse("start", dumps(run.start))
@@ -127,8 +156,6 @@ async def replay(request: Request, run: TrainRun):
         if wait > 0:
             await asyncio.sleep(min(wait, MAX_REPLAY_PAUSE))
         yield sse("snapshot", body)
-        if await request.is_disconnected():
-            return
     yield sse(run.status, dumps(run.end_payload() | {"replayed": True}))
 
 
@@ -139,49 +166,53 @@ def _key(config: TrainConfig) -> str:
 @router.post(
     "/train/stream",
     summary="Train and stream snapshots as Server-Sent Events",
-    response_class=StreamingResponse,
+    response_class=EventSourceResponse,
     responses={
         200: {
-            "description": "text/event-stream: start, snapshot…, then done | stopped | failed (docs/api.md)."
+            "description": "start, snapshot…, then done | stopped | failed (docs/api.md).",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
-        422: {"description": "A field out of bounds or unknown, or too much work."},
-        503: {"description": "Busy: retry after the number of seconds in Retry-After."},
-    },
+    }
+    | error_responses(413, 422, 503),
 )
-async def train_stream(request: Request, config: TrainConfig) -> Response:
+async def train_stream(request: Request, config: TrainBody) -> Response:
     state = request.app.state
     check_train_budget(config, state.settings.work_budget)
     key = _key(config)
     cached = state.cache.get(key)
     if cached is not None:
-        headers = STREAM_HEADERS | {"X-Cache": "hit"}
-        return StreamingResponse(replay(request, cached), media_type="text/event-stream", headers=headers)
+        return _ClosingStream(replay(cached), headers=STREAM_HEADERS | {"X-Cache": "hit"})
     live = LiveRun(config, state.limiter)
     live.begin()
     return _ClosingStream(
-        live.events(request, lambda run: state.cache.put(key, run)),
+        live.events(lambda run: state.cache.put(key, run)),
         on_close=live.close,
-        media_type="text/event-stream",
         headers=STREAM_HEADERS | {"X-Cache": "miss"},
     )
 
 
-def _whole_run(config: TrainConfig) -> TrainRun:
-    run = run_to_end(config)
-    run.encoded_whole().gzipped  # noqa: B018  encoded and compressed in the worker thread
+def _whole_run(config: TrainConfig, should_stop) -> TrainRun:
+    run = run_to_end(config, should_stop)
+    if run.complete:
+        run.encoded_whole().gzipped  # noqa: B018  encoded and compressed in the worker thread
     return run
+
+
+WHOLE_RESPONSES = {
+    200: {
+        "description": "{config, task, sizes, status, reason, snapshots: [...]} (docs/api.md).",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    },
+} | error_responses(413, 422, 503)
 
 
 @router.post(
     "/train",
     summary="Train and answer with every snapshot at the end",
-    responses={
-        200: {"description": "{config, task, sizes, status, reason, snapshots: [...]} (docs/api.md)."},
-        422: {"description": "A field out of bounds or unknown, or too much work."},
-        503: {"description": "Busy: retry after the number of seconds in Retry-After."},
-    },
+    response_class=Response,
+    responses=WHOLE_RESPONSES,
 )
-async def train_whole(request: Request, config: TrainConfig) -> Response:
+async def train_whole(request: Request, config: TrainBody) -> Response:
     run, hit = await cached_run(request, config)
     return run.encoded_whole().response(
         request.headers.get("accept-encoding", ""), {"X-Cache": "hit" if hit else "miss"}
@@ -189,7 +220,12 @@ async def train_whole(request: Request, config: TrainConfig) -> Response:
 
 
 async def cached_run(request: Request, config: TrainConfig) -> tuple[TrainRun, bool]:
-    """(finished run, cache hit) for a configuration: budget checked, computed at most once."""
+    """(finished run, cache hit) for a configuration: budget and answer size checked, computed at most
+    once. When every request waiting for it has gone, the run is stopped (cache.py, disconnect.py)."""
     state = request.app.state
     check_train_budget(config, state.settings.work_budget)
-    return await state.cache.get_or_compute(_key(config), lambda: state.limiter.run(_whole_run, config))
+    check_whole_size(config)
+    stop = threading.Event()
+    return await state.cache.get_or_compute(
+        _key(config), lambda: state.limiter.run(_whole_run, config, stop.is_set), stop
+    )

@@ -13,7 +13,14 @@ import numpy as np
 from app.core import train as core_train
 from app.core.tasks import TASKS
 from app.web.encode import EncodedJSON, array, dumps, first_nonfinite_step, number
-from app.web.limits import MATRICES, check_budget, check_memory, pass_work, recorded_floats
+from app.web.limits import (
+    MATRICES,
+    WorkBudgetExceeded,
+    check_budget,
+    check_memory,
+    pass_work,
+    recorded_floats,
+)
 from app.web.schemas import TrainConfig
 
 # A training run may do this many times a trace's work (or run for its own `seconds`): it streams its
@@ -27,6 +34,56 @@ SECONDS_PER_UNIT = 5e-9
 # A run that used up the time it asked for (`seconds`) has done what it was asked: "done", like one that
 # ran all its steps. Only a run that its client left is "stopped".
 STATUS = {"steps": "done", "solved": "done", "seconds": "done", "stopped": "stopped"}
+
+
+# Largest answer of a whole run (POST /api/train, the training exports), and largest run a stream keeps
+# for the cache. A snapshot carries every cell's per-step curves; thousands of them at T = 500 are
+# hundreds of megabytes, which the stream can send one at a time instead.
+MAX_RUN_BYTES = 16 * 2**20
+# Per-step curves of a snapshot, per cell, in units of T: ‖dL/dh_t‖, and the RNN's bound or the LSTM's
+# ‖dL/dc_t‖, one weight-gradient term per recurrent matrix, one mean per gate.
+CURVES = {"rnn": 3, "lstm": 10, "gru": 7}
+GATES = {"rnn": 0, "lstm": 4, "gru": 3}
+NUMBER_BYTES = 16  # a rounded number in JSON with its separator, at most (measured: about 11)
+CELL_BYTES = 4096  # a cell's scalars, array headers and `meaning` sentences
+# Memory a kept snapshot takes per byte of its JSON: the payload as Python lists of floats (≈ 40 bytes
+# per number against ≈ 11 in JSON), the encoded event, and the whole answer (JSON and gzip) built from them.
+KEPT_PER_BYTE = 5
+
+
+def snapshot_count(config: TrainConfig) -> int:
+    return config.steps // config.snapshot_every + 2
+
+
+def run_bytes(config: TrainConfig) -> float:
+    """Upper bound on the JSON of all a run's snapshots."""
+    T = TASKS[config.task].length(**config.task_params())
+    per_snapshot = sum(CURVES[kind] * T * NUMBER_BYTES + CELL_BYTES for kind in config.cells)
+    return snapshot_count(config) * per_snapshot
+
+
+def keeps_run(config: TrainConfig) -> bool:
+    """Whether a stream keeps its run's snapshots for the cache: only when they fit MAX_RUN_BYTES."""
+    return run_bytes(config) <= MAX_RUN_BYTES
+
+
+def check_whole_size(config: TrainConfig) -> None:
+    """422 when a whole run's answer would pass MAX_RUN_BYTES; the message says how to get it anyway."""
+    size = run_bytes(config)
+    if size <= MAX_RUN_BYTES:
+        return
+    per_snapshot = size / snapshot_count(config)
+    every = config.snapshot_every
+    while (config.steps // every + 2) * per_snapshot > MAX_RUN_BYTES and every < config.steps:
+        every *= 2
+    raise WorkBudgetExceeded(
+        f"This run would answer with about {size / 2**20:.0f} MB ({snapshot_count(config)} snapshots of "
+        f"every cell's curves over T steps) and a whole run is limited to {MAX_RUN_BYTES / 2**20:.0f} MB. "
+        f"Stream it (POST /api/train/stream sends one snapshot at a time), or set snapshot_every to at "
+        f"least {every}.",
+        size,
+        MAX_RUN_BYTES,
+    )
 
 
 def core_config(config: TrainConfig) -> core_train.TrainConfig:
@@ -72,7 +129,9 @@ def train_work(config: TrainConfig) -> float:
 
 def train_memory(config: TrainConfig) -> float:
     """Peak bytes: every cell keeps the recorded pass of its training batch, and a snapshot adds the
-    held-out set's pass and the per-step weight-gradient terms (T·H² per matrix) of one cell."""
+    held-out set's pass and the per-step weight-gradient terms (T·H² per matrix) of one cell; the
+    snapshots kept for the answer and the cache grow with the run (KEPT_PER_BYTE × their JSON), up to
+    MAX_RUN_BYTES of JSON, past which a run keeps none."""
     task = TASKS[config.task]
     params = config.task_params()
     T, D, H = task.length(**params), task.input_size(**params), config.H
@@ -80,7 +139,8 @@ def train_memory(config: TrainConfig) -> float:
     snapshot = max(
         recorded_floats(k, config.test_size, T, H, D) + MATRICES[k] * T * H * H for k in config.cells
     )
-    return 8.0 * (kept + snapshot)
+    accumulated = KEPT_PER_BYTE * run_bytes(config) if keeps_run(config) else 0.0
+    return 8.0 * (kept + snapshot) + accumulated
 
 
 def check_train_budget(config: TrainConfig, budget: float) -> None:
@@ -213,12 +273,16 @@ class TrainRun:
     reason: str | None = None  # "steps" | "solved" | "stopped" | "seconds" | "failed"
     message: str = ""
     whole: EncodedJSON | None = None  # the POST /api/train answer, encoded once
+    kept: bool = True  # False: the snapshots were passed on and not kept (too many to cache)
+    count: int = 0
 
     def add(self, snap: dict) -> bytes:
         payload = snapshot_payload(snap)
         body = dumps(payload)
-        self.snapshots.append(payload)
-        self.encoded.append(body)
+        if self.kept:
+            self.snapshots.append(payload)
+            self.encoded.append(body)
+        self.count += 1
         if payload["final"]:
             self.reason = payload["reason"]
         return body
@@ -236,7 +300,7 @@ class TrainRun:
         return {
             "status": self.status,
             "reason": self.reason,
-            "snapshots": len(self.snapshots),
+            "snapshots": self.count,
             "message": self.message,
         }
 
@@ -255,9 +319,10 @@ class TrainRun:
         return self.whole
 
 
-def run_to_end(config: TrainConfig, should_stop=None, on_snapshot=None) -> TrainRun:
-    """Train (in the calling thread), collecting every snapshot; `on_snapshot(body)` sees each as it comes."""
-    run = TrainRun(start_payload(config))
+def run_to_end(config: TrainConfig, should_stop=None, on_snapshot=None, keep: bool = True) -> TrainRun:
+    """Train (in the calling thread), collecting every snapshot (unless `keep` is False);
+    `on_snapshot(body)` sees each as it comes."""
+    run = TrainRun(start_payload(config), kept=keep)
     for snap in core_train.train(core_config(config), should_stop=should_stop):
         body = run.add(snap)
         if on_snapshot is not None:

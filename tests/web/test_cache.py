@@ -98,3 +98,29 @@ def test_byte_bound_evicts_until_the_results_fit():
     assert cache.get("huge") is None and cache.get("b") is not None
     cache.put("b", Sized(10))  # replacing an entry replaces its size
     assert cache.bytes == 50
+
+
+def test_stop_is_set_when_the_last_waiter_leaves_and_nothing_is_cached():
+    import threading
+
+    cache = ResultCache()
+    stop = threading.Event()
+
+    async def compute():
+        while not stop.is_set():
+            await asyncio.sleep(0.01)
+        return "partial"
+
+    async def scenario():
+        waiters = [asyncio.ensure_future(cache.get_or_compute("k", compute, stop)) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        waiters[0].cancel()
+        await asyncio.sleep(0.05)
+        assert not stop.is_set()  # one request still waits
+        waiters[1].cancel()
+        await asyncio.sleep(0.05)
+        assert stop.is_set()
+        await asyncio.sleep(0.05)
+
+    asyncio.run(scenario())
+    assert cache.get("k") is None and not cache._inflight

@@ -97,3 +97,21 @@ def test_http_errors_keep_detail_and_gain_a_message(client):
 def test_plain_message_of_unknown_error_type_falls_back_to_pydantic_text():
     field, message, limit = errors.plain_message({"loc": ("body", "x"), "type": "weird", "msg": "odd input"})
     assert (field, message, limit) == ("x", "x: odd input", None)
+
+
+def test_repeated_log_records_are_limited_and_counted():
+    import logging
+
+    from app.web.errors import RateLimitedLog
+
+    limit = RateLimitedLog(burst=3, window=60.0)
+
+    def record(msg: str) -> logging.LogRecord:
+        return logging.LogRecord("gradflow.api", logging.ERROR, __file__, 1, msg, None, None)
+
+    passed = [limit.filter(record("accept failed: %s")) for _ in range(10)]
+    assert passed == [True] * 3 + [False] * 7
+    assert limit.filter(record("another error"))  # a different message has its own allowance
+    limit._seen[("gradflow.api", "accept failed: %s")][0] -= 61  # the window has passed
+    late = record("accept failed: %s")
+    assert limit.filter(late) and "(and 7 more like it in the last 60 s)" in late.msg

@@ -40,5 +40,5 @@ def test_openapi_documents_every_endpoint_with_examples(client):
         "/api/presets/{name}",
     ):
         assert path in schema["paths"], path
-    trace = schema["components"]["schemas"]["TraceConfig"]["properties"]
+    trace = schema["components"]["schemas"]["TraceBody"]["properties"]
     assert trace["T"]["examples"] == [50]
