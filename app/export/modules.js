@@ -1648,8 +1648,13 @@
       ["hidden", words.hidden],
       ["in", words.input]
     ]) {
+      const lines = word.split(" ");
       const text = svg("text", { x: 8, y: ROWS[row], class: "layer-name", "dominant-baseline": "central" });
-      text.append(document.createTextNode(word));
+      lines.forEach((line, i) => {
+        const tspan = svg("tspan", { x: 8, dy: i === 0 ? `${-0.55 * (lines.length - 1)}em` : "1.1em" });
+        tspan.append(document.createTextNode(line));
+        text.append(tspan);
+      });
       root.append(text);
     }
     const box = (cx, cy, cls) => svg("rect", { x: cx - BOX.w / 2, y: cy - BOX.h / 2, width: BOX.w, height: BOX.h, rx: 10, class: cls });
@@ -1937,7 +1942,7 @@
     layout.xaxis2 = { ...layout.xaxis2, showticklabels: false };
     layout.yaxis = { ...layout.yaxis, range: [0, 1.05], dtick: 1, showticklabels: true };
     layout.yaxis2 = { ...layout.yaxis2, dtick: Math.max(1, Math.ceil(cell.units.length / 4)), tickformat: "d" };
-    layout.yaxis3 = { ...layout.yaxis3, range: [0, 1.05], dtick: 0.5 };
+    layout.yaxis3 = { ...layout.yaxis3, range: [0, 1.05], dtick: 1 };
     layout.showlegend = false;
     layout.bargap = 0.3;
     layout.margin = { ...layout.margin, r: 48 };
