@@ -217,6 +217,15 @@ class TraceConfig(ModelConfig):
         examples=[0],
     )
 
+    weights: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="Trace a network uploaded by POST /api/weights, named by the hash that call returned: its "
+        "kind and H replace `cells` and `H`, and the task must give it as many inputs as it takes. The server "
+        "keeps uploads in memory for a limited time only (404/410 once gone); null = the app's own networks.",
+        examples=[None],
+    )
+
     @field_validator("example")
     @classmethod
     def _example_in_batch(cls, example: int, info: ValidationInfo) -> int:
