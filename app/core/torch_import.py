@@ -300,8 +300,9 @@ def build_model(
         p["W_hy"] = output_scale * rng.standard_normal((output_size, H)) / np.sqrt(H)
         p["b_y"] = np.zeros(output_size)
     form = "torch" if imported.kind == "gru" else "cho"
+    # copies: a model's parameters may be changed in place (training); the imported ones stay as read
     params = {
-        name: np.ascontiguousarray(p[name], dtype=np.float64) for name in param_names(imported.kind, form)
+        name: np.array(p[name], dtype=np.float64, order="C") for name in param_names(imported.kind, form)
     }
     return Model(imported.kind, params, output=output, activation=imported.activation)
 

@@ -169,6 +169,16 @@ def test_no_bias_and_a_named_readout_prefix(torch, tmp_path):
     refused(data, name, "keys", "unexpected keys: fc.bias, fc.weight", readout="")  # "" says: no readout
 
 
+def test_a_model_owns_its_parameters(torch, tmp_path):
+    module, _ = make_module(torch, "gru", "tanh", readout=True)
+    imported = load_weights(*save(torch, module, "npz", tmp_path))
+    kept = {k: v.copy() for k, v in imported.params.items()}
+    for p in build_model(imported, K).params.values():
+        p += 1.0  # as an optimiser updates in place
+    for name, value in kept.items():
+        np.testing.assert_array_equal(imported.params[name], value)
+
+
 def test_a_readout_of_another_size_than_the_task_is_refused(torch, tmp_path):
     module, _ = make_module(torch, "lstm", "tanh", readout=True)
     imported = load_weights(*save(torch, module, "npz", tmp_path))
