@@ -24,7 +24,6 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.concurrency import run_in_threadpool
 
 from app.core import torch_import
 from app.core.torch_import import Imported, WeightsError
@@ -212,7 +211,11 @@ async def post_weights(request: Request) -> JSONResponse:
     filename, data = parts["file"]
     readout = parts["readout"][1].decode("utf-8", "replace").strip() if "readout" in parts else None
     try:
-        imported = await run_in_threadpool(torch_import.load_weights, data, filename or "", readout=readout)
+        # parsed in a worker thread under the same admission limit as every computation (503 when busy);
+        # an RNN's nonlinearity is given at trace time (the `activation` field), so "tanh" here is a placeholder
+        imported = await request.app.state.limiter.run(
+            torch_import.load_weights, data, filename or "", "tanh", readout
+        )
     except WeightsError as err:
         return _invalid("file", str(err), f"weights_{err.reason}")
     digest = digest_of(data, readout)
