@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "trace",
         help="trace your own trained PyTorch RNN/LSTM/GRU and write the API's trace JSON",
-        description=__doc__.split(": ", 1)[1],
+        description="Trace " + __doc__.split(":\n", 1)[1],  # the docstring after its usage line
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--weights", required=True, type=Path, help="a .safetensors or .npz state dict")

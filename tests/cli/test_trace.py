@@ -67,3 +67,10 @@ def test_bad_files_and_inputs_exit_2_with_one_message(weights_file, tmp_path, ca
     assert "weights: the uploaded gru takes D = 2" in capsys.readouterr().err
     assert main(["trace", "--weights", str(weights_file), "--batch", "0"]) == 2
     assert "batch" in capsys.readouterr().err
+
+
+def test_help_says_how_to_save_a_model(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["trace", "--help"])
+    assert exc.value.code == 0
+    assert "safetensors.torch.save_file(model.state_dict(), path)" in capsys.readouterr().out
