@@ -130,6 +130,16 @@ class ModelConfig(BaseModel):
         examples=[None],
     )
 
+    weights: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="Run a network uploaded by POST /api/weights, named by the hash that call returned (a trace "
+        "shows it, training fine-tunes it): its kind and H replace `cells` and `H`, and the task must give it as "
+        "many inputs as it takes. The server keeps uploads in memory for a limited time only (404/410 once "
+        "gone); null = the app's own networks.",
+        examples=[None],
+    )
+
     @field_validator("cells")
     @classmethod
     def _distinct_cells(cls, cells: list[str]) -> list[str]:
@@ -215,15 +225,6 @@ class TraceConfig(ModelConfig):
         description="Trace the networks after this many training updates (the training defaults, same seed "
         "and batches as POST /api/train); 0 = as initialised.",
         examples=[0],
-    )
-
-    weights: str | None = Field(
-        None,
-        pattern=r"^[0-9a-f]{64}$",
-        description="Trace a network uploaded by POST /api/weights, named by the hash that call returned: its "
-        "kind and H replace `cells` and `H`, and the task must give it as many inputs as it takes. The server "
-        "keeps uploads in memory for a limited time only (404/410 once gone); null = the app's own networks.",
-        examples=[None],
     )
 
     @field_validator("example")

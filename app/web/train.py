@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from app.web import weights
 from app.web.cache import canonical_key
 from app.web.encode import dumps
 from app.web.limits import ComputeLimiter
@@ -150,6 +151,7 @@ def _key(config: TrainConfig) -> str:
 )
 async def train_stream(request: Request, config: TrainConfig) -> Response:
     state = request.app.state
+    config = weights.resolve(config)  # an upload's kind and H, for the budget and the cache key
     check_train_budget(config, state.settings.work_budget)
     key = _key(config)
     cached = state.cache.get(key)
@@ -191,5 +193,6 @@ async def train_whole(request: Request, config: TrainConfig) -> Response:
 async def cached_run(request: Request, config: TrainConfig) -> tuple[TrainRun, bool]:
     """(finished run, cache hit) for a configuration: budget checked, computed at most once."""
     state = request.app.state
+    config = weights.resolve(config)  # an upload's kind and H, for the budget and the cache key
     check_train_budget(config, state.settings.work_budget)
     return await state.cache.get_or_compute(_key(config), lambda: state.limiter.run(_whole_run, config))

@@ -26,7 +26,9 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from app.core import torch_import
+from app.core.tasks import TASKS
 from app.core.torch_import import Imported, WeightsError
+from app.web.errors import ConfigError
 
 MAX_ENTRIES = 16  # uploads held at once; with MAX_PARAMETERS float64 numbers each, at most 128 MB
 LIFETIME_SECONDS = 3600.0
@@ -102,10 +104,24 @@ def digest_of(data: bytes, readout: str | None) -> str:
 
 def resolve(config):
     """The configuration as it runs: with `weights`, the upload's kind and H in place of cells and H (for the
-    budget check and the cache key); unchanged without."""
+    budget check and the cache key), and a 422 naming `weights` when the task's sizes do not fit it;
+    unchanged without."""
     if not getattr(config, "weights", None):
         return config
     imported = STORE.get(config.weights)
+    params = config.task_params()
+    D, K = TASKS[config.task].input_size(**params), TASKS[config.task].output_size(**params)
+    if imported.input_size != D:
+        raise ConfigError(
+            "weights",
+            f"the uploaded {imported.kind} takes D = {imported.input_size} inputs per step; "
+            f"task {config.task} gives {D}",
+        )
+    if imported.output_size not in (None, K):
+        raise ConfigError(
+            "weights",
+            f"the file's readout has K = {imported.output_size} outputs; task {config.task} needs {K}",
+        )
     return config.model_copy(update={"cells": [imported.kind], "H": imported.hidden_size})
 
 

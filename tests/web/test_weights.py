@@ -166,3 +166,25 @@ def test_store_lifetime_is_renewed_by_use_and_ends():
     with pytest.raises(weights.WeightsGone) as info:
         store.get("a" * 64)
     assert info.value.status_code == 410 and len(store) == 0
+
+
+def test_training_fine_tunes_the_upload_and_leaves_it_as_uploaded(client):
+    data = npz(state_dict("gru", seed=5))
+    digest = upload(client, data).json()["weights"]
+    trace = {"task": "adding", "T": 10, "batch": 32, "seed": 1, "weights": digest}
+    before = client.post("/api/trace", json=trace).json()["cells"]["gru"]["loss"]
+    r = client.post(
+        "/api/train",
+        json={"task": "adding", "T": 10, "seed": 1, "steps": 30, "snapshot_every": 10, "weights": digest},
+    )
+    assert r.status_code == 200, r.text
+    run = r.json()
+    assert run["config"]["cells"] == ["gru"] and run["sizes"]["H"] == H
+    losses = [s["cells"]["gru"]["train_loss"] for s in run["snapshots"]]
+    assert losses[0] == before  # step 0 is the upload itself, on the batch the trace draws
+    assert losses[-1] < 0.5 * losses[0]
+    after = trace | {"seed": 7}  # a configuration not yet cached: computed from the upload as it is now
+    loss = client.post("/api/trace", json=after).json()["cells"]["gru"]["loss"]
+    assert loss == pytest.approx(expected_loss(data, after), rel=1e-3)
+    r = client.post("/api/train", json={"task": "sine", "steps": 5, "weights": digest})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "weights"
