@@ -32,7 +32,7 @@ def lstm_npz() -> bytes:
 
 def test_upload_a_saved_lstm_and_see_its_charts(page, guard, server_url, helpers, tmp_path):
     guard.expect("status of 422")
-    page.goto(f"{server_url}/?T=20&seed=2")
+    page.goto(f"{server_url}/?T=20&seed=2&steps=20&snapshot_every=5&test_size=32")
     drawn = helpers.wait_drawn(page, "hidden")
     data = lstm_npz()
     path = tmp_path / "model.npz"
@@ -62,6 +62,17 @@ def test_upload_a_saved_lstm_and_see_its_charts(page, guard, server_url, helpers
     assert cells == ["lstm"]
     helpers.screenshot(page, "weights-lstm")
     page.locator("#weights-drop").screenshot(path=str(helpers.screenshot_dir / "weights-panel.png"))
+
+    # Train fine-tunes the upload: the training curves are the LSTM's alone and start from its own loss.
+    page.click("#train-play")
+    page.wait_for_function(
+        "() => document.getElementById('train-progress').dataset.status === 'done'", timeout=60_000
+    )
+    curves = page.evaluate(
+        """() => [...new Set((document.getElementById('chart-curves').data || [])
+             .filter((t) => t.meta).map((t) => t.meta.cell))]"""
+    )
+    assert curves == ["lstm"]
 
     bad = tmp_path / "model.pt"
     bad.write_bytes(b"\x80\x04 a pickle")
