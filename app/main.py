@@ -8,7 +8,20 @@ from app import __version__
 from app.blas import single_threaded_blas
 from app.paths import STATIC_DIR
 from app.settings import Settings, settings_or_exit
-from app.web import classroom, errors, export, gradcheck, health, meta, openapi, pages, trace, train, vendor
+from app.web import (
+    classroom,
+    errors,
+    export,
+    gradcheck,
+    health,
+    meta,
+    openapi,
+    pages,
+    trace,
+    train,
+    vendor,
+    weights,
+)
 from app.web.body_limit import BodyLimit
 from app.web.cache import ResultCache
 from app.web.connections import exit_with_parent
@@ -40,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(train.router)
     app.include_router(export.router)
     app.include_router(gradcheck.router)
+    app.include_router(weights.router)
     app.include_router(classroom.router)
     app.include_router(vendor.router)
     app.include_router(pages.router)

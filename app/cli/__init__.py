@@ -6,7 +6,7 @@ import importlib
 
 from app import __version__
 
-SUBCOMMANDS = ["app.cli.serve", "app.cli.experiment", "app.cli.bench", "app.cli.export"]
+SUBCOMMANDS = ["app.cli.serve", "app.cli.experiment", "app.cli.bench", "app.cli.export", "app.cli.trace"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -218,6 +218,8 @@ def _term_factors(model, trace) -> dict[str, tuple[np.ndarray, np.ndarray]]:
               δi = dL/dc_t ⊙ g_t σ'(i_t),  δg = dL/dc_t ⊙ i_t (1 − g_t²)   v = h_{t−1}
         GRU   δz = dL/dh_t ⊙ (h_{t−1} − n_t) σ'(z_t),  δn = dL/dh_t ⊙ (1 − z_t)(1 − n_t²),
               δr = (δn W_nh) ⊙ h_{t−1} σ'(r_t)                       v = h_{t−1}, and r_t ⊙ h_{t−1} for W_n
+              in PyTorch's form (q_t = W_nh h_{t−1} + b_hn): δr = δn ⊙ q_t σ'(r_t), and W_n's term is
+              (δn ⊙ r_t)ᵀ h_{t−1}
     (the total dL/dh_t and dL/dc_t already hold everything later steps pass back)."""
     if trace.grad_hidden is None:
         raise ValueError("the trace has no gradients: run the model with backward=True")
@@ -239,6 +241,13 @@ def _term_factors(model, trace) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     z, r, n = (np.asarray(trace.gates[k], dtype=np.float64) for k in GATES["gru"])
     W_nh = np.asarray(model.params["W_n"], dtype=np.float64)[:, : h.shape[2]]
     d_n = dh * (1 - z) * (1 - n * n)  # (T, B, H)
+    if "b_hn" in model.params:
+        q = h_prev @ W_nh.T + np.asarray(model.params["b_hn"], dtype=np.float64)  # (T, B, H)
+        return {
+            "W_z": (dh * (h_prev - n) * z * (1 - z), h_prev),
+            "W_r": (d_n * q * r * (1 - r), h_prev),
+            "W_n": (d_n * r, h_prev),
+        }
     return {
         "W_z": (dh * (h_prev - n) * z * (1 - z), h_prev),
         "W_r": ((d_n @ W_nh) * h_prev * r * (1 - r), h_prev),

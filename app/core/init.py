@@ -23,17 +23,30 @@ import numpy as np
 KINDS = ("rnn", "lstm", "gru")
 RECURRENT_INITS = ("random", "orthogonal", "identity")
 GATES = {"lstm": ("f", "i", "g", "o"), "gru": ("z", "r", "n")}
+# The GRU's two forms: Cho et al.'s (r_t ⊙ h_{t−1} inside the candidate's matmul), the default, and
+# PyTorch's nn.GRU (r_t ⊙ (W_nh h_{t−1} + b_hn) after it), which has one more bias, b_hn (see gru.py).
+GRU_FORMS = ("cho", "torch")
 
 
-def param_names(kind: str) -> tuple[str, ...]:
-    """The lecture's names, in the order params, grads and the JSON list them."""
+def param_names(kind: str, gru_form: str = "cho") -> tuple[str, ...]:
+    """The lecture's names, in the order params, grads and the JSON list them; a GRU in PyTorch's form
+    (gru_form="torch") has b_hn after b_n."""
+    if gru_form not in GRU_FORMS:
+        raise ValueError(f"gru_form must be one of {GRU_FORMS}, not {gru_form!r}")
     if kind == "rnn":
         cell = ("W_xh", "W_hh", "b_h")
     elif kind in GATES:
         cell = tuple(f"W_{g}" for g in GATES[kind]) + tuple(f"b_{g}" for g in GATES[kind])
+        if kind == "gru" and gru_form == "torch":
+            cell = (*cell, "b_hn")
     else:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     return (*cell, "W_hy", "b_y")
+
+
+def gru_form_of(params: dict) -> str:
+    """The form a GRU's parameter set is in: "torch" when it holds PyTorch's b_hn, else "cho"."""
+    return "torch" if "b_hn" in params else "cho"
 
 
 def spectral_radius(W: np.ndarray) -> float:
@@ -68,9 +81,11 @@ def init_params(
     output_scale: float = 1.0,
     forget_bias: float = 1.0,
     update_bias: float = 2.0,
+    gru_form: str = "cho",
     dtype=np.float64,
 ) -> dict[str, np.ndarray]:
     """Parameters of one network, keyed by the lecture's names (see param_names).
+    gru_form="torch" gives a GRU in PyTorch's form, with b_hn = 0 and the same draws as the default form.
 
     recurrent_init and spectral_radius apply to the RNN's W_hh; forget_bias to the LSTM, update_bias to the
     GRU; options for another kind are accepted and have no effect, so one settings object serves all kinds.
@@ -82,7 +97,7 @@ def init_params(
         raise ValueError(f"recurrent_init must be one of {RECURRENT_INITS}, not {recurrent_init!r}")
     if spectral_radius is not None and not spectral_radius >= 0:
         raise ValueError("spectral_radius must be >= 0")
-    names = param_names(kind)
+    names = param_names(kind, gru_form if kind == "gru" else "cho")
     n_blocks = 1 if kind == "rnn" else len(GATES[kind])
 
     W_x = input_scale * rng.standard_normal((n_blocks * H, D)) / np.sqrt(D)  # (nH, D)
@@ -109,5 +124,6 @@ def init_params(
             params["b_f"][:] = forget_bias
         else:
             params["b_z"][:] = update_bias
+            params["b_hn"] = np.zeros(H)
     params.update(W_hy=W_hy, b_y=np.zeros(K))
     return {name: np.ascontiguousarray(params[name], dtype=dtype) for name in names}

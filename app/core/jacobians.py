@@ -13,6 +13,7 @@ J_t = ∂s_t/∂s_{t−1} and input Jacobians X_t = ∂s_t/∂x_t are:
           ∂h_t/∂c_{t−1} = diag(o_t (1 − tanh²(c_t)) f_t)           (X_t: the same with the W_·x columns)
     GRU   with ∂a_n/∂h_{t−1} = W_nh diag(r_t) + W_nh diag(h_{t−1} σ'(r_t)) W_rh:
           J_t = diag(z_t) + diag((h_{t−1} − n_t) σ'(z_t)) W_zh + diag((1 − z_t)(1 − n_t²)) ∂a_n/∂h_{t−1}
+          (PyTorch's form, q_t = W_nh h_{t−1} + b_hn: ∂a_n/∂h_{t−1} = diag(r_t) W_nh + diag(q_t σ'(r_t)) W_rh)
 and the readout's R_t = ∂ŷ_t/∂h_t is W_hy (linear) or (diag(ŷ_t) − ŷ_t ŷ_tᵀ) W_hy (softmax).
 These are the Jacobians of the forward map: truncated BPTT changes which gradients the backward pass
 computes, not how the state moves, so nothing here reads `trace.truncate`.
@@ -77,6 +78,12 @@ def jacobians(model, trace, example: int) -> Jacobians:
         W_nh, W_nx = p["W_n"][:, :H], p["W_n"][:, H:]
         via_z = ((h_prev - n) * z * (1 - z))[:, :, None]  # (T, H, 1) ∂h_t/∂a_z
         via_n = ((1 - z) * (1 - n * n))[:, :, None]  # ∂h_t/∂a_n
+        if "b_hn" in p:  # PyTorch's form: r_t multiplies q_t = W_nh h_{t−1} + b_hn
+            q = h_prev @ W_nh.T + p["b_hn"]  # (T, H)
+            n_via_r = (q * r * (1 - r))[:, :, None]  # (T, H, 1) ∂a_n/∂a_r, diagonal
+            J = via_z * W_zh + via_n * (r[:, :, None] * W_nh + n_via_r * W_rh)
+            J[:, np.arange(H), np.arange(H)] += z
+            return Jacobians(J, via_z * W_zx + via_n * (W_nx + n_via_r * W_rx), None)
         n_via_r = W_nh * (h_prev * r * (1 - r))[:, None, :]  # (T, H, H) ∂a_n/∂a_r
         J = via_z * W_zh + via_n * (W_nh * r[:, None, :] + n_via_r @ W_rh)
         J[:, np.arange(H), np.arange(H)] += z

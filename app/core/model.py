@@ -10,7 +10,7 @@ gradient. Numbers that overflow never raise: they are flagged in trace.finite / 
 import numpy as np
 
 from app.core import gru, lstm, readout, rnn
-from app.core.init import KINDS, init_params, param_names
+from app.core.init import KINDS, gru_form_of, init_params, param_names
 from app.core.trace import Trace
 
 CELLS = {"rnn": rnn, "lstm": lstm, "gru": gru}
@@ -31,8 +31,11 @@ class Model:
             raise ValueError(f"output must be one of {readout.OUTPUTS}, not {output!r}")
         if kind == "rnn" and activation not in rnn.ACTIVATIONS:
             raise ValueError(f"activation must be one of {rnn.ACTIVATIONS}, not {activation!r}")
-        if set(params) != set(param_names(kind)):
-            raise ValueError(f"a {kind} needs exactly the parameters {param_names(kind)}")
+        # a GRU's parameter set carries its form: b_hn makes it PyTorch's (see gru.py)
+        self.gru_form = gru_form_of(params) if kind == "gru" else None
+        self.names = param_names(kind, self.gru_form or "cho")
+        if set(params) != set(self.names):
+            raise ValueError(f"a {kind} needs exactly the parameters {self.names}")
         self.kind = kind
         self.params = params
         self.output = output
@@ -45,7 +48,8 @@ class Model:
     def __repr__(self) -> str:
         return (
             f"Model({self.kind!r}, D={self.input_size}, H={self.hidden_size}, K={self.output_size}, "
-            f"output={self.output!r}, dtype={self.dtype.name})"
+            f"output={self.output!r}, dtype={self.dtype.name}"
+            + (f", gru_form={self.gru_form!r})" if self.gru_form == "torch" else ")")
         )
 
     def run(
@@ -72,7 +76,7 @@ class Model:
                 cell_grads, grad_hidden, *rest = cell.backward(self.params, cache, dh, truncate, out=dh)
                 grad_cell = rest[0] if rest else None
                 both = {**cell_grads, **out_grads}
-                grads = {name: both[name] for name in param_names(self.kind)}
+                grads = {name: both[name] for name in self.names}
             finite, first = _first_nonfinite(
                 [cache["hidden"], cache.get("cell"), head["outputs"], step_loss],
                 [grad_hidden, grad_cell],
@@ -156,7 +160,7 @@ def build_model(
     **init,
 ) -> Model:
     """A freshly initialised model. `init` takes the options of app.core.init.init_params
-    (recurrent_init, spectral_radius, input_scale, output_scale, forget_bias, update_bias); activation
+    (recurrent_init, spectral_radius, input_scale, output_scale, forget_bias, update_bias, gru_form); activation
     ("tanh" | "relu") is the RNN's; options that belong to another kind are accepted and have no effect."""
     dtype = np.dtype(dtype)
     if dtype not in DTYPES:

@@ -81,6 +81,9 @@ class TrainConfig:
     output: str | None = None
     loss: str | None = None
     loss_on: str | None = None
+    # {kind: parameters} to start from instead of a fresh initialisation (fine-tuning an imported network);
+    # copied, so the given arrays stay as they are
+    initial: dict | None = None
 
     def __post_init__(self):
         if not self.cells or len(set(self.cells)) != len(self.cells):
@@ -110,16 +113,21 @@ class _Learner:
     def __init__(self, kind: str, config: TrainConfig, sizes: tuple[int, int], output: str):
         D, K = sizes
         self.kind = kind
-        self.model = build_model(
-            kind,
-            input_size=D,
-            hidden_size=config.H,
-            output_size=K,
-            seed=config.seed,
-            output=output,
-            dtype=np.dtype(config.dtype),
-            **config.init,
-        )
+        if config.initial and kind in config.initial:
+            dtype = np.dtype(config.dtype)
+            params = {name: np.array(p, dtype=dtype) for name, p in config.initial[kind].items()}
+            self.model = Model(kind, params, output=output, activation=config.init.get("activation", "tanh"))
+        else:
+            self.model = build_model(
+                kind,
+                input_size=D,
+                hidden_size=config.H,
+                output_size=K,
+                seed=config.seed,
+                output=output,
+                dtype=np.dtype(config.dtype),
+                **config.init,
+            )
         self.optimizer = make_optimizer(config.optimizer, self.model.params, config.lr, config.momentum)
         self.step = 0
         self.clip_events = 0

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.core import gradcheck
+from app.web import weights
 from app.web.cache import canonical_key
 from app.web.encode import EncodedJSON, number
 from app.web.limits import check_budget, check_memory, pass_work, recorded_floats
@@ -91,6 +92,7 @@ def _encode(config: GradcheckConfig) -> EncodedJSON:
 
 async def _answer(request: Request, config: GradcheckConfig) -> Response:
     state = request.app.state
+    config = weights.resolve(config)  # an upload's kind and H, for the budget and the cache key
     check_gradcheck_budget(config, state.settings.work_budget)
     key = canonical_key("gradcheck", config.canonical() | {"epsilon": None})  # epsilon changes nothing
     encoded, hit = await state.cache.get_or_compute(key, lambda: state.limiter.run(_encode, config))

@@ -148,6 +148,16 @@ class ModelConfig(BaseModel):
         examples=[None],
     )
 
+    weights: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="Run a network uploaded by POST /api/weights, named by the hash that call returned (a trace "
+        "shows it, training fine-tunes it): its kind and H replace `cells` and `H`, and the task must give it as "
+        "many inputs as it takes. The server keeps uploads in memory for a limited time only (404/410 once "
+        "gone); null = the app's own networks.",
+        examples=[None],
+    )
+
     @field_validator("*", mode="before")
     @classmethod
     def _query_text(cls, value: Any, info: ValidationInfo) -> Any:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.core.tasks import TASKS
+from app.web import weights
 from app.web.cache import canonical_key
 from app.web.encode import EncodedJSON
 from app.web.errors import error_responses
@@ -58,6 +59,7 @@ def _encode(config: TraceConfig) -> EncodedJSON:
 async def cached_trace(request: Request, config: TraceConfig) -> tuple[EncodedJSON, bool]:
     """(encoded payload, cache hit) for a configuration: budget checked, computed at most once."""
     state = request.app.state
+    config = weights.resolve(config)  # an upload's kind and H, for the budget and the cache key
     check_trace_budget(config, state.settings.work_budget)
     key = canonical_key("trace", config.canonical())
     return await state.cache.get_or_compute(key, lambda: state.limiter.run(_encode, config))

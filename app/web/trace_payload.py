@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.core import Model, Trace, analysis, build_model, sigma_max, spectral_radius
+from app.core import Model, Trace, analysis, build_model, sigma_max, spectral_radius, torch_import
 from app.core.optim import global_norm
 from app.core.tasks import TASKS, Task
 from app.core.tasks.base import one_hot
+from app.core.torch_import import Imported
 from app.core.train import data_rngs
 from app.web.encode import array, first_nonfinite_step, int_array, number
+from app.web.errors import ConfigError
 from app.web.schemas import TraceConfig
 from app.web.trained import trained_params
 
@@ -67,14 +69,26 @@ def sequence_length(config: TraceConfig) -> int:
     return TASKS[config.task].length(**config.task_params())
 
 
-def prepare(config: TraceConfig) -> Prepared:
+def prepare(config: TraceConfig, imported: Imported | None = None, data: tuple | None = None) -> Prepared:
+    """The batch and models of a configuration. With `weights` the one model is the uploaded network
+    (`imported`, else looked up in the server's store); `data` = (x, y) replaces the task's batch."""
     task = TASKS[config.task]
     params = config.task_params()
     output, loss, loss_on = config.readout()
-    x, y = task.sample(data_rngs(config.seed)[0], config.batch, **params)
-    K = task.output_size(**params)
-    if loss == "mse" and task.loss == "ce":
+    if data is None:
+        x, y = task.sample(data_rngs(config.seed)[0], config.batch, **params)
+    else:
+        x, y = data
+    K = task.output_size(**params) if data is None or y.ndim == 2 else y.shape[2]
+    if loss == "mse" and task.loss == "ce" and y.ndim == 2:
         y = one_hot(y, K)  # (T, B, K): the lecture's softmax output scored by MSE against one-hot targets
+    if config.weights:
+        if imported is None:
+            from app.web.weights import imported_for  # the store is the server's; the CLI passes `imported`
+
+            imported = imported_for(config)
+        model = imported_model(config, imported, x.shape[2], K, output)
+        return Prepared(config, task, params, x, y, output, loss, loss_on, {imported.kind: model})
     models = {
         kind: build_model(
             kind,
@@ -91,6 +105,24 @@ def prepare(config: TraceConfig) -> Prepared:
         for kind, trained in trained_params(config).items():
             models[kind].params = trained
     return Prepared(config, task, params, x, y, output, loss, loss_on, models)
+
+
+def imported_model(config: TraceConfig, imported: Imported, D: int, K: int, output: str) -> Model:
+    """The uploaded network for this configuration: 422 naming `weights` when its sizes do not fit."""
+    if config.trained_steps:
+        raise ConfigError("trained_steps", "trained_steps must be 0 with uploaded weights (they are trained)")
+    if imported.input_size != D:
+        raise ConfigError(
+            "weights",
+            f"the uploaded {imported.kind} takes D = {imported.input_size} inputs per step; "
+            f"task {config.task} gives {D}",
+        )
+    try:
+        return torch_import.build_model(
+            imported, K, output=output, seed=config.seed, output_scale=config.output_scale
+        )
+    except ValueError as err:
+        raise ConfigError("weights", str(err)) from None
 
 
 def shown_units(H: int, max_units: int) -> np.ndarray:
@@ -302,10 +334,10 @@ def task_payload(prep: Prepared) -> dict:
     return prep.task.describe(**prep.task_params)
 
 
-def trace_payload(config: TraceConfig) -> dict:
-    """The whole response of /api/trace for a validated configuration."""
-    prep = prepare(config)
-    cells = {kind: cell_payload(prep, kind, prep.run(kind)) for kind in config.cells}
+def trace_payload(config: TraceConfig, prep: Prepared | None = None) -> dict:
+    """The whole response of /api/trace for a validated configuration (or for `prep`, prepared from it)."""
+    prep = prep or prepare(config)
+    cells = {kind: cell_payload(prep, kind, prep.run(kind)) for kind in prep.models}
     bad = [c["first_nonfinite_step"] for c in cells.values() if c["overflow"]]
     steps = [s for s in bad if s is not None]
     forward = [

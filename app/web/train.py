@@ -30,6 +30,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from sse_starlette.sse import SendTimeoutError
 from starlette.types import Receive, Scope, Send
 
+from app.web import weights
 from app.web.cache import canonical_key
 from app.web.encode import dumps
 from app.web.errors import error_responses
@@ -177,6 +178,7 @@ def _key(config: TrainConfig) -> str:
 )
 async def train_stream(request: Request, config: TrainBody) -> Response:
     state = request.app.state
+    config = weights.resolve(config)  # an upload's kind and H, for the budget and the cache key
     check_train_budget(config, state.settings.work_budget)
     key = _key(config)
     cached = state.cache.get(key)
@@ -223,6 +225,7 @@ async def cached_run(request: Request, config: TrainConfig) -> tuple[TrainRun, b
     """(finished run, cache hit) for a configuration: budget and answer size checked, computed at most
     once. When every request waiting for it has gone, the run is stopped (cache.py, disconnect.py)."""
     state = request.app.state
+    config = weights.resolve(config)  # an upload's kind and H, for the budget and the cache key
     check_train_budget(config, state.settings.work_budget)
     check_whole_size(config)
     stop = threading.Event()

@@ -88,7 +88,17 @@ def check_whole_size(config: TrainConfig) -> None:
 
 def core_config(config: TrainConfig) -> core_train.TrainConfig:
     output, loss, loss_on = config.readout()
+    initial = None
+    if config.weights:  # fine-tuning an upload (app/web/weights.py), resolved into cells and H already
+        from app.core import torch_import
+        from app.web.weights import imported_for
+
+        imported = imported_for(config)
+        K = TASKS[config.task].output_size(**config.task_params())
+        model = torch_import.build_model(imported, K, output, config.seed, config.output_scale)
+        initial = {imported.kind: model.params}
     return core_train.TrainConfig(
+        initial=initial,
         output=output,
         loss=loss,
         loss_on=loss_on,

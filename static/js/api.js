@@ -46,6 +46,15 @@ export function getTrace(config, signal) {
   return request("POST", "/api/trace", config, signal);
 }
 
+/** POST /api/weights: upload a trained PyTorch network (multipart); answers its hash, kind and sizes. */
+export async function uploadWeights(file, signal) {
+  const body = new FormData();
+  body.append("file", file, file.name);
+  const response = await fetch("/api/weights", { method: "POST", body, signal, headers: { Accept: "application/json" } });
+  if (!response.ok) throw await errorFrom(response);
+  return response.json();
+}
+
 /** POST /api/gradcheck: analytic gradients against centred finite differences. */
 export function getGradcheck(config, signal) {
   return request("POST", "/api/gradcheck", config, signal);

@@ -17,8 +17,9 @@ const GROUPS = [
   { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
   { id: "advanced", collapsed: true, keys: [] },
 ];
-// Parameters without a control: include_weights only changes the payload (the page needs no weights).
-const HIDDEN = new Set(["include_weights"]);
+// Parameters without a control: include_weights only changes the payload (the page needs no weights);
+// weights names an uploaded network, set by an upload rather than typed.
+const HIDDEN = new Set(["include_weights", "weights"]);
 
 /** A step for a linear slider over [lo, hi]: 1, 2 or 5 times a power of ten, about 400 steps. */
 function sliderStep(lo, hi) {

@@ -2,7 +2,7 @@
 // state.js (the parameters and the URL), api.js (every request), controls.js (the inputs), train.js (a
 // streamed training run), charts/*.js (API data → Plotly figures), render.js (Plotly.react), i18n.js (words).
 
-import { ApiError, getExport, getMeta, getTrace } from "./api.js";
+import { ApiError, getExport, getMeta, getTrace, uploadWeights } from "./api.js";
 import { VerifyBadge } from "./badge.js";
 import { finish } from "./charts/common.js";
 import { connectivity } from "./charts/connectivity.js";
@@ -119,6 +119,7 @@ async function refreshTrace() {
     }));
     page.controls.clearErrors();
     page.controls.fields.get("preset")?.sync(); // the preset's words quote numbers of this trace
+    showWeights();
     showBanner(overflowText(page.trace.cells));
     $("run-status").textContent = "";
     draw(TRACE_VIEWS);
@@ -137,6 +138,27 @@ async function refreshTrace() {
       traceQueued = false;
       refreshTrace();
     }
+  }
+}
+
+// ---- your own network: upload, then every trace names it by its hash (the `weights` parameter) ------------
+
+/** Under the file button: which uploaded network the charts show, or nothing for the app's own. */
+function showWeights() {
+  const hash = page.state.get("weights");
+  const cell = hash && page.trace ? Object.values(page.trace.cells)[0] : null;
+  $("weights-status").textContent = cell ? t("weights.active", { cell: t(`cell.${cell.kind}`), H: cell.H, D: page.trace.sizes.D }) : "";
+  $("weights-clear").hidden = !hash;
+}
+
+async function useWeights(file) {
+  if (!file) return;
+  $("weights-status").textContent = t("weights.uploading", { name: file.name });
+  try {
+    const info = await uploadWeights(file);
+    onChange("weights", info.weights);
+  } catch (error) {
+    $("weights-status").textContent = error instanceof ApiError ? errorText(error, page.state.table) : String(error);
   }
 }
 
@@ -318,6 +340,13 @@ function wire() {
   $("lang-btn").addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
   $("projection-btn").addEventListener("click", () => setProjection(!page.state.get("projection")));
   $("banner-close").addEventListener("click", () => showBanner(""));
+  $("weights-file").addEventListener("change", (event) => useWeights(event.target.files[0]));
+  $("weights-drop").addEventListener("dragover", (event) => event.preventDefault());
+  $("weights-drop").addEventListener("drop", (event) => {
+    event.preventDefault();
+    useWeights(event.dataTransfer.files[0]);
+  });
+  $("weights-clear").addEventListener("click", () => onChange("weights", null));
   NARROW.addEventListener("change", () => draw(Object.keys(VIEWS)));
   for (const button of document.querySelectorAll("[data-download='png']")) {
     button.addEventListener("click", () => downloadPng(button.dataset.view, `gradflow-${button.dataset.view}`, pngSettings()));

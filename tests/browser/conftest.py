@@ -134,4 +134,4 @@ def screenshot(page, name: str) -> list[Path]:
 @pytest.fixture
 def helpers():
     """wait_drawn and screenshot, for tests (a fixture, since tests import no modules by path)."""
-    return SimpleNamespace(wait_drawn=wait_drawn, screenshot=screenshot)
+    return SimpleNamespace(wait_drawn=wait_drawn, screenshot=screenshot, screenshot_dir=SCREENSHOTS)
