@@ -36,6 +36,13 @@
   function getTrace(config, signal) {
     return request("POST", "/api/trace", config, signal);
   }
+  async function uploadWeights(file, signal) {
+    const body = new FormData();
+    body.append("file", file, file.name);
+    const response = await fetch("/api/weights", { method: "POST", body, signal, headers: { Accept: "application/json" } });
+    if (!response.ok) throw await errorFrom(response);
+    return response.json();
+  }
   function getGradcheck(config, signal) {
     return request("POST", "/api/gradcheck", config, signal);
   }
@@ -2627,7 +2634,7 @@
     { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
     { id: "advanced", collapsed: true, keys: [] }
   ];
-  var HIDDEN = /* @__PURE__ */ new Set(["include_weights"]);
+  var HIDDEN = /* @__PURE__ */ new Set(["include_weights", "weights"]);
   function sliderStep(lo, hi) {
     const raw = (hi - lo) / 400;
     const p = 10 ** Math.floor(Math.log10(raw));
@@ -3163,6 +3170,7 @@
       }));
       page.controls.clearErrors();
       page.controls.fields.get("preset")?.sync();
+      showWeights();
       showBanner(overflowText(page.trace.cells));
       $4("run-status").textContent = "";
       draw(TRACE_VIEWS);
@@ -3181,6 +3189,22 @@
         traceQueued = false;
         refreshTrace();
       }
+    }
+  }
+  function showWeights() {
+    const hash = page.state.get("weights");
+    const cell = hash && page.trace ? Object.values(page.trace.cells)[0] : null;
+    $4("weights-status").textContent = cell ? t("weights.active", { cell: t(`cell.${cell.kind}`), H: cell.H, D: page.trace.sizes.D }) : "";
+    $4("weights-clear").hidden = !hash;
+  }
+  async function useWeights(file) {
+    if (!file) return;
+    $4("weights-status").textContent = t("weights.uploading", { name: file.name });
+    try {
+      const info = await uploadWeights(file);
+      onChange("weights", info.weights);
+    } catch (error) {
+      $4("weights-status").textContent = error instanceof ApiError ? errorText(error, page.state.table) : String(error);
     }
   }
   function onRunUpdate() {
@@ -3331,6 +3355,13 @@
     $4("lang-btn").addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
     $4("projection-btn").addEventListener("click", () => setProjection(!page.state.get("projection")));
     $4("banner-close").addEventListener("click", () => showBanner(""));
+    $4("weights-file").addEventListener("change", (event) => useWeights(event.target.files[0]));
+    $4("weights-drop").addEventListener("dragover", (event) => event.preventDefault());
+    $4("weights-drop").addEventListener("drop", (event) => {
+      event.preventDefault();
+      useWeights(event.dataTransfer.files[0]);
+    });
+    $4("weights-clear").addEventListener("click", () => onChange("weights", null));
     NARROW.addEventListener("change", () => draw(Object.keys(VIEWS)));
     for (const button2 of document.querySelectorAll("[data-download='png']")) {
       button2.addEventListener("click", () => downloadPng(button2.dataset.view, `gradflow-${button2.dataset.view}`, pngSettings()));
