@@ -61,7 +61,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(CancelOnDisconnect)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, read_timeout=settings.header_timeout)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        read_timeout=settings.header_timeout,
+        larger={"/api/weights": weights.MAX_BODY},
+    )
     app.add_middleware(HeadAsGet)
     app.add_middleware(TrustedHosts, settings=settings)
     app.add_middleware(SecurityHeaders)

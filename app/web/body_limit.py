@@ -24,18 +24,24 @@ def too_large(limit: int) -> dict:
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout: float = 10.0) -> None:
+    """`larger` maps a path to its own, larger limit: the weights upload takes a file, not a configuration."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, read_timeout: float = 10.0, larger: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.read_timeout = read_timeout
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            response = JSONResponse(too_large(self.max_bytes), 413, headers={"Connection": "close"})
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            response = JSONResponse(too_large(limit), 413, headers={"Connection": "close"})
             await response(scope, receive, send)
             return
         seen = 0
@@ -51,8 +57,8 @@ class BodyLimit:
                 raise HTTPException(408, f"The request body stopped arriving for {self.read_timeout:g} s.")
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise HTTPException(413, too_large(self.max_bytes)["message"])
+                if seen > limit:
+                    raise HTTPException(413, too_large(limit)["message"])
                 finished = not message.get("more_body", False)
             return message
 

@@ -188,3 +188,20 @@ def test_training_fine_tunes_the_upload_and_leaves_it_as_uploaded(client):
     assert loss == pytest.approx(expected_loss(data, after), rel=1e-3)
     r = client.post("/api/train", json={"task": "sine", "steps": 5, "weights": digest})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "weights"
+
+
+def test_an_upload_may_be_larger_than_a_configuration_body(client):
+    """Every other body is a configuration under the server's body limit (1 MB); the upload route has its own,
+    the file limit: a 2 MB state dict (an LSTM with 200 units) is taken, not refused as too large."""
+    rng = np.random.default_rng(0)
+    big = {
+        "rnn.weight_ih_l0": rng.standard_normal((800, D)),
+        "rnn.weight_hh_l0": rng.standard_normal((800, 200)),
+        "rnn.bias_ih_l0": rng.standard_normal(800),
+        "rnn.bias_hh_l0": rng.standard_normal(800),
+    }
+    data = npz(big)
+    assert 1_000_000 < len(data) < weights.MAX_BODY
+    r = upload(client, data)
+    assert r.status_code == 200, r.text
+    assert r.json()["kind"] == "lstm"
