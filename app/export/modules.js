@@ -1921,7 +1921,9 @@
         meta: { cell: kind, field: `gates.${gate}` },
         label: label3,
         xLabel,
-        yLabel: ctx.t("axis.unit")
+        yLabel: ctx.t("axis.unit"),
+        // no colour bar: the followed unit's line below reads the same 0…1 off an axis
+        showscale: false
       })
     ];
     if (u !== null) {

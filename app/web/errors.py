@@ -171,11 +171,17 @@ class ErrorBody(BaseModel):
     detail: list[ErrorItem] | str
 
 
+# What a route that runs a configuration can answer because of its `weights` field (app/web/weights.py).
+WEIGHTS_GONE = (404, 410)
+
+
 def error_responses(*statuses: int) -> dict:
     """OpenAPI `responses` entries for these error statuses, all with the ErrorBody shape."""
     words = {
         400: "The Host header names a host this server does not answer to.",
         408: "The request body stopped arriving for GRADFLOW_HEADER_TIMEOUT seconds.",
+        404: "The uploaded network that `weights` names is not held by this server (never uploaded here).",
+        410: "The uploaded network that `weights` names is no longer held (uploads expire); upload it again.",
         413: "The request body is larger than the limit (GRADFLOW_MAX_BODY_BYTES).",
         422: "A field out of bounds, unknown or mistyped, or too much work; `message` names the field.",
         503: "Busy: retry after the number of seconds in Retry-After.",

@@ -21,7 +21,7 @@ from fastapi.responses import Response
 
 from app.web.cache import canonical_key
 from app.web.encode import number_text
-from app.web.errors import error_responses
+from app.web.errors import WEIGHTS_GONE, error_responses
 from app.web.schemas import TraceBody, TraceConfig, TrainBody, TrainConfig
 from app.web.trace import cached_trace
 from app.web.train import cached_run
@@ -34,7 +34,7 @@ def _responses(media: str, body: bool) -> dict:
     for its size (422) and every computation for lack of a free slot (503)."""
     schema = {"type": "object"} if media == "application/json" else {"type": "string"}
     ok = {200: {"description": "The file, as an attachment.", "content": {media: {"schema": schema}}}}
-    return ok | error_responses(*((413,) if body else ()), 422, 503)
+    return ok | error_responses(*WEIGHTS_GONE, *((413,) if body else ()), 422, 503)
 
 
 _JSON = "application/json"

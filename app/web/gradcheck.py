@@ -21,6 +21,7 @@ from app.core import gradcheck
 from app.web import weights
 from app.web.cache import canonical_key
 from app.web.encode import EncodedJSON, number
+from app.web.errors import WEIGHTS_GONE, error_responses
 from app.web.limits import check_budget, check_memory, pass_work, recorded_floats
 from app.web.schemas import GradcheckConfig
 from app.web.trace_payload import prepare, sequence_length
@@ -103,9 +104,7 @@ RESPONSES = {
     200: {
         "description": "Per cell: the checked entries, the worst relative error, the status (docs/api.md)."
     },
-    422: {"description": "A field out of bounds or unknown, or too much work."},
-    503: {"description": "Busy: retry after the number of seconds in Retry-After."},
-}
+} | error_responses(*WEIGHTS_GONE, 413, 422, 503)
 
 
 @router.post(

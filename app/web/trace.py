@@ -15,7 +15,7 @@ from app.core.tasks import TASKS
 from app.web import weights
 from app.web.cache import canonical_key
 from app.web.encode import EncodedJSON
-from app.web.errors import error_responses
+from app.web.errors import WEIGHTS_GONE, error_responses
 from app.web.limits import analysis_work, check_budget, check_memory, pass_work, trace_memory
 from app.web.schemas import TraceBody, TraceConfig
 from app.web.trace_payload import trace_payload
@@ -28,7 +28,7 @@ RESPONSES = {
         "description": "Per-cell arrays, each {shape, axes, meaning, data}; see docs/api.md.",
         "content": {"application/json": {"schema": {"type": "object"}}},
     },
-} | error_responses(422, 503)
+} | error_responses(*WEIGHTS_GONE, 422, 503)
 
 
 def check_trace_budget(config: TraceConfig, budget: float) -> None:

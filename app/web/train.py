@@ -33,7 +33,7 @@ from starlette.types import Receive, Scope, Send
 from app.web import weights
 from app.web.cache import canonical_key
 from app.web.encode import dumps
-from app.web.errors import error_responses
+from app.web.errors import WEIGHTS_GONE, error_responses
 from app.web.limits import ComputeLimiter
 from app.web.schemas import TrainBody, TrainConfig
 from app.web.train_run import (
@@ -174,7 +174,7 @@ def _key(config: TrainConfig) -> str:
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
         },
     }
-    | error_responses(413, 422, 503),
+    | error_responses(*WEIGHTS_GONE, 413, 422, 503),
 )
 async def train_stream(request: Request, config: TrainBody) -> Response:
     state = request.app.state
@@ -205,7 +205,7 @@ WHOLE_RESPONSES = {
         "description": "{config, task, sizes, status, reason, snapshots: [...]} (docs/api.md).",
         "content": {"application/json": {"schema": {"type": "object"}}},
     },
-} | error_responses(413, 422, 503)
+} | error_responses(*WEIGHTS_GONE, 413, 422, 503)
 
 
 @router.post(

@@ -283,8 +283,8 @@ def test_fit_starts_from_initial_parameters_and_leaves_them_as_given():
     started there and not from a fresh initialisation; the given arrays are not changed."""
     start = build_model("gru", 2, 5, 1, seed=9, gru_form="torch").params
     given = {name: p.copy() for name, p in start.items()}
-    config = TrainConfig(task="adding", task_params={"T": 8}, kinds=("gru",), hidden_size=5, steps=1, lr=1e-3,
-                    batch_size=4, test_size=4, initial={"gru": start})  # fmt: skip
+    config = TrainConfig(task="adding", task_params={"T": 8}, cells=("gru",), H=5, steps=1, lr=1e-3,
+                    batch=4, test_size=4, initial={"gru": start})  # fmt: skip
     model = fit(config)["gru"]
     assert model.gru_form == "torch"
     for name, p in given.items():

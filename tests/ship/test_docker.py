@@ -295,7 +295,7 @@ def test_docker_serves_plotly_script(served):
 def test_docker_serves_api(served):
     r = httpx.get(served[0] + "/api/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "version": __version__}
+    assert r.json() == {"status": "ok", "version": __version__, "computing": 0, "slots": 4}
 
 
 @pytest.mark.parametrize("path", sorted(STATIC_PROBES))

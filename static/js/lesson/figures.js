@@ -252,6 +252,8 @@ export function gateFigure(trace, scene, ctx) {
       label,
       xLabel,
       yLabel: ctx.t("axis.unit"),
+      // no colour bar: the followed unit's line below reads the same 0…1 off an axis
+      showscale: false,
     }),
   ];
   if (u !== null) {
