@@ -23,7 +23,7 @@ from app.web.cache import canonical_key
 from app.web.encode import EncodedJSON, number
 from app.web.errors import WEIGHTS_GONE, error_responses
 from app.web.limits import check_budget, check_memory, pass_work, recorded_floats
-from app.web.schemas import GradcheckConfig
+from app.web.schemas import GradcheckBody, GradcheckConfig
 from app.web.trace_payload import prepare, sequence_length
 from app.web.trained import check_trained_budget
 
@@ -110,7 +110,7 @@ RESPONSES = {
 @router.post(
     "/gradcheck", summary="Analytic gradients against the complex-step derivative", responses=RESPONSES
 )
-async def post_gradcheck(request: Request, config: GradcheckConfig) -> Response:
+async def post_gradcheck(request: Request, config: GradcheckBody) -> Response:
     return await _answer(request, config)
 
 

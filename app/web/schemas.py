@@ -351,6 +351,12 @@ class TrainBody(TrainConfig):
     model_config = _JSON_STRICT
 
 
+class GradcheckBody(GradcheckConfig):
+    """GradcheckConfig as a JSON body: strictly typed."""
+
+    model_config = _JSON_STRICT
+
+
 def parameters(model: type[BaseModel]) -> dict[str, dict]:
     """Every field's type, default, bounds, choices, description and examples, from the schema itself."""
     schema = model.model_json_schema()

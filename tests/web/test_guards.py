@@ -59,6 +59,12 @@ def test_json_bodies_are_strictly_typed(client, body, field):
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == field
 
 
+@pytest.mark.parametrize("route", ["/api/gradcheck", "/api/export/trace.json"])
+def test_every_json_body_is_strictly_typed(client, route):
+    r = client.post(route, json={"T": "50"})
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "T"
+
+
 def test_train_body_refuses_a_number_for_a_flag(client):
     r = client.post("/api/train", json={"stop_when_solved": 0})
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "stop_when_solved"
