@@ -55,7 +55,7 @@ export async function uploadWeights(file, signal) {
   return response.json();
 }
 
-/** POST /api/gradcheck: analytic gradients against centred finite differences. */
+/** POST /api/gradcheck: analytic gradients against the complex-step derivative (app/core/gradcheck.py). */
 export function getGradcheck(config, signal) {
   return request("POST", "/api/gradcheck", config, signal);
 }
