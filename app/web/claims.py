@@ -97,12 +97,9 @@ def quantity(spec: dict, payloads: dict) -> float:
         if not any(marked) or all(marked):
             raise ClaimError(f"{of} needs an example with some, not all, steps marked")
         sign = 1 if of == "gate_lift" else -1
-        lifts = []
-        for u in range(len(grid[0])):
-            on = [grid[t][u] for t in range(len(grid)) if marked[t]]
-            off = [grid[t][u] for t in range(len(grid)) if not marked[t]]
-            lifts.append(sign * (sum(on) / len(on) - sum(off) / len(off)))
-        return max(lifts)
+        on = _unit_means([row for row, m in zip(grid, marked, strict=True) if m])
+        off = _unit_means([row for row, m in zip(grid, marked, strict=True) if not m])
+        return max(sign * (a - b) for a, b in zip(on, off, strict=True))
     data = _curve(cell, spec["field"])
     if of == "zero_before":
         return float(next((t for t, v in enumerate(data) if v != 0), len(data)))

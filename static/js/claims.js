@@ -19,19 +19,15 @@ export function quantity(spec, payloads) {
   if (["gate_mean", "gate_lift", "gate_dip", "gate_unit_max", "kept_unit_gate"].includes(spec.of)) {
     const grid = cell.gates?.[spec.field]?.data;
     if (!grid?.length) return null;
-    const units = grid[0].map((_, u) => grid.map((row) => row[u]));
-    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    if (spec.of === "gate_mean") return mean(units.map(mean));
-    if (spec.of === "gate_unit_max") return Math.max(...units.map(mean));
+    const means = unitMeans(grid);
+    if (spec.of === "gate_mean") return means.reduce((a, b) => a + b, 0) / means.length;
+    if (spec.of === "gate_unit_max") return Math.max(...means);
     if (spec.of === "kept_unit_gate") {
       const u = followedUnit("kept", trace, spec.cell, spec.field);
-      return u === null ? null : mean(units[u]);
+      return u === null ? null : means[u];
     }
-    const marked = (trace.example?.inputs?.data || []).map((row) => row[row.length - 1] > 0.5);
-    if (!marked.some(Boolean) || marked.every(Boolean)) return null;
-    const sign = spec.of === "gate_lift" ? 1 : -1;
-    const lift = (u) => sign * (mean(u.filter((_, t) => marked[t])) - mean(u.filter((_, t) => !marked[t])));
-    return Math.max(...units.map(lift));
+    const scores = unitScores(spec.of === "gate_lift" ? "lifted" : "dipped", trace, spec.cell, spec.field);
+    return scores ? Math.max(...scores) : null;
   }
   const data = curve(cell, spec.field);
   if (!data?.length) return null;
@@ -76,17 +72,19 @@ function unitMeans(grid) {
  * "dipped" the unit whose `gate` closes most there (gate_dip): a GRU unit that writes the marked number
  */
 export function followedUnit(rule, trace, kind, gate) {
-  const cell = trace?.cells?.[kind];
+  const scores = unitScores(rule, trace, kind, gate);
+  return scores ? scores.indexOf(Math.max(...scores)) : null;
+}
+
+/** Per unit, the score a rule of followedUnit ranks by (null without the gate, or without marked steps). */
+function unitScores(rule, trace, kind, gate) {
   const keep = { lstm: "f", gru: "z" }[kind];
-  const grid = cell?.gates?.[rule === "kept" ? keep : gate]?.data;
+  const grid = trace?.cells?.[kind]?.gates?.[rule === "kept" ? keep : gate]?.data;
   if (!grid?.length) return null;
-  let scores = unitMeans(grid);
-  if (rule === "lifted" || rule === "dipped") {
-    const marked = (trace.example?.inputs?.data || []).map((row) => row[row.length - 1] > 0.5);
-    if (!marked.some(Boolean) || marked.every(Boolean)) return null;
-    const pick = (on) => unitMeans(grid.filter((_, t) => marked[t] === on));
-    const [on, off] = [pick(true), pick(false)];
-    scores = on.map((v, u) => (rule === "lifted" ? v - off[u] : off[u] - v));
-  }
-  return scores.indexOf(Math.max(...scores));
+  if (rule === "kept") return unitMeans(grid);
+  const marked = (trace.example?.inputs?.data || []).map((row) => row[row.length - 1] > 0.5);
+  if (!marked.some(Boolean) || marked.every(Boolean)) return null;
+  const pick = (on) => unitMeans(grid.filter((_, t) => marked[t] === on));
+  const [on, off] = [pick(true), pick(false)];
+  return on.map((v, u) => (rule === "lifted" ? v - off[u] : off[u] - v));
 }
