@@ -2237,9 +2237,6 @@
   };
 
   // static/js/lesson/lesson.js
-  function same(a, b) {
-    return JSON.stringify(a) === JSON.stringify(b);
-  }
   var Lesson = class {
     /** host: {page, run, applyPreset, onPreset, onChange, writeURL} from main.js; panel: #lesson-panel. */
     constructor(host, panel) {
@@ -2306,9 +2303,7 @@
     }
     /** Is `trace` the one computed for the page's current configuration (not one still on its way)? */
     isCurrent(trace) {
-      if (!trace?.config) return false;
-      const request2 = this.state.request("trace");
-      return Object.entries(request2).every(([name, value]) => same(trace.config[name], value));
+      return this.state.shows(trace);
     }
     // ---- drawing ----------------------------------------------------------------------------------------------
     env(scene) {
@@ -3006,9 +3001,9 @@
     return table;
   }
   function sameSpec(a, b) {
-    return ["type", "default", "minimum", "maximum", "nullable"].every((k) => same2(a[k], b[k]));
+    return ["type", "default", "minimum", "maximum", "nullable"].every((k) => same(a[k], b[k]));
   }
-  function same2(a, b) {
+  function same(a, b) {
     return JSON.stringify(a) === JSON.stringify(b);
   }
   function parse(spec, raw) {
@@ -3039,7 +3034,7 @@
     /** Set one parameter; setting it back to its default removes it from the URL. */
     set(key, value) {
       if (!this.table[key]) throw new Error(`state: unknown parameter ${key}`);
-      if (same2(value, this.table[key].default)) delete this.values[key];
+      if (same(value, this.table[key].default)) delete this.values[key];
       else this.values[key] = value;
     }
     /** Everything back to the defaults, keeping the page's own parameters (language, theme). */
@@ -3057,6 +3052,11 @@
         if (row.endpoints.includes(endpoint)) body[row.name] = value;
       }
       return body;
+    }
+    /** Is `trace` the one computed for the current trace request (not one still on its way, or an older one)? */
+    shows(trace) {
+      if (!trace?.config) return false;
+      return Object.entries(this.request("trace")).every(([name, value]) => JSON.stringify(trace.config[name]) === JSON.stringify(value));
     }
     /** The page's key of the API field `name` of `endpoint` (they differ only where specs differ). */
     keyOf(endpoint, name) {
@@ -3140,11 +3140,7 @@
     return { endpoint, state: page.state, controls: page.controls };
   }
   function currentPayloads() {
-    const trace = page.trace;
-    if (!trace?.config) return { trace: null };
-    const request2 = page.state.request("trace");
-    const current2 = Object.entries(request2).every(([name, value]) => JSON.stringify(trace.config[name]) === JSON.stringify(value));
-    return current2 ? { trace, compare: page.compare } : { trace: null };
+    return page.state.shows(page.trace) ? { trace: page.trace, compare: page.compare } : { trace: null };
   }
   var traceInFlight = false;
   var traceQueued = false;

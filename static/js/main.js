@@ -87,11 +87,7 @@ function errorContext(endpoint) {
 
 /** The trace and comparison traces when they are the state's own (not one still on its way), else none. */
 function currentPayloads() {
-  const trace = page.trace;
-  if (!trace?.config) return { trace: null };
-  const request = page.state.request("trace");
-  const current = Object.entries(request).every(([name, value]) => JSON.stringify(trace.config[name]) === JSON.stringify(value));
-  return current ? { trace, compare: page.compare } : { trace: null };
+  return page.state.shows(page.trace) ? { trace: page.trace, compare: page.compare } : { trace: null };
 }
 
 // ---- the trace: at most one request in flight; the newest state wins ----------------------------------

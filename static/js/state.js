@@ -99,6 +99,12 @@ export class State {
     return body;
   }
 
+  /** Is `trace` the one computed for the current trace request (not one still on its way, or an older one)? */
+  shows(trace) {
+    if (!trace?.config) return false;
+    return Object.entries(this.request("trace")).every(([name, value]) => JSON.stringify(trace.config[name]) === JSON.stringify(value));
+  }
+
   /** The page's key of the API field `name` of `endpoint` (they differ only where specs differ). */
   keyOf(endpoint, name) {
     return Object.values(this.table).find((row) => row.name === name && row.endpoints.includes(endpoint))?.key;

@@ -16,10 +16,6 @@ import { math, richText } from "./math.js";
 import { SCENES, sceneNumber } from "./scenes.js";
 import { WIDGETS } from "./widgets.js";
 
-function same(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 export class Lesson {
   /** host: {page, run, applyPreset, onPreset, onChange, writeURL} from main.js; panel: #lesson-panel. */
   constructor(host, panel) {
@@ -97,9 +93,7 @@ export class Lesson {
 
   /** Is `trace` the one computed for the page's current configuration (not one still on its way)? */
   isCurrent(trace) {
-    if (!trace?.config) return false;
-    const request = this.state.request("trace");
-    return Object.entries(request).every(([name, value]) => same(trace.config[name], value));
+    return this.state.shows(trace);
   }
 
   // ---- drawing ----------------------------------------------------------------------------------------------
