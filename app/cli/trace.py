@@ -1,10 +1,12 @@
-"""`gradflow trace --weights model.safetensors [--task adding --param T=50 | --input x.csv [--targets y.csv]]`:
+"""`gradflow trace --weights model.safetensors [--task adding --param T=50 | --task text --sentence TEXT |
+--input x.csv [--targets y.csv]]`:
 one forward and backward pass of your own trained PyTorch nn.RNN, nn.LSTM or nn.GRU (saved with
 safetensors.torch.save_file(model.state_dict(), path), or the same keys in an .npz), written as the JSON
 that POST /api/trace returns for it (docs/api.md): hidden states, gates, dL/dh_t, Jacobian norms,
 connectivity and the rest.
 
-The input is a batch of a task (its input size must be the network's D), or your own sequence: --input, a
+The input is a batch of a task (its input size must be the network's D); for the text task, your own
+--sentence (T = its length − 1, each step predicting the next character); or your own sequence: --input, a
 T × D table (CSV, one row per step, or .npy), traced as one example; --targets, T × K (or T values for
 K = 1), scored by MSE, and zeros when left out (then the loss is the mean square of the outputs). A
 network saved without its nn.Linear readout gets one drawn from --seed, as the app's own networks do.
@@ -32,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--task", default="adding", choices=list(TASKS), help="task whose batch is traced")
     p.add_argument(
         "--param", action="append", default=[], metavar="NAME=VALUE", help="a task parameter, e.g. T=50"
+    )
+    p.add_argument(
+        "--sentence", help="text task: your own sentence instead of random windows (characters of its text)"
     )
     p.add_argument("--input", type=Path, help="your own sequence instead: T × D, .csv or .npy")
     p.add_argument("--targets", type=Path, help="targets for --input: T × K (or T values), .csv or .npy")
@@ -95,12 +100,15 @@ def build(args: argparse.Namespace):
         "include_weights": args.include_weights,
         "activation": args.activation,
         "weights": digest_of(data, args.readout),
+        "sentence": args.sentence,
     }
     for item in args.param:
         name, sep, value = item.partition("=")
         if not sep:
             raise ValueError(f"--param takes NAME=VALUE, not {item!r}")
         fields[name.strip()] = float(value) if "." in value else int(value)
+    if args.input is not None and args.sentence is not None:
+        raise ValueError("give either --input or --sentence, not both")
     inputs = None
     if args.input is not None:
         x = read_table(args.input, "--input")

@@ -8,6 +8,8 @@ builds its controls from that. Unknown fields are rejected (extra="forbid") and 
 - TrainConfig: training the chosen cells side by side on the same data stream.
 - GradcheckConfig: a TraceConfig plus how many parameter entries the gradient check compares.
 
+A trace of the text task may name its own `sentence`, which replaces the batch and sets T.
+
 Task parameters (T, V, S, delay, period, noise, L) are flat fields so that a configuration is a plain URL
 query; null means the chosen task's default, and a parameter the chosen task does not have is ignored
 (`canonical` drops it, so it does not split the cache). Each task checks its own narrower
@@ -16,16 +18,18 @@ bounds (copy allows V ≤ 16), and a value outside them is a 422 naming the fiel
 
 import re
 import types
+import unicodedata
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from app.core.tasks import TASKS
+from app.core.tasks import TASKS, text
 from app.web.errors import ConfigError
 
 Kind = Literal["rnn", "lstm", "gru"]
 TaskName = Literal[tuple(TASKS)]  # type: ignore[valid-type]  # the registry is the list of tasks
 TASK_PARAMS = ("T", "V", "S", "delay", "period", "noise", "L")
+SENTENCE_MAX = 501  # characters of a sentence: T ≤ 500 steps, as the T field allows
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, validate_default=False)
 # A JSON body is typed: a number is a number and true is true ("50", 0, true for T are refused). Query
@@ -260,6 +264,44 @@ class TraceConfig(ModelConfig):
         examples=[0],
     )
 
+    sentence: str | None = Field(
+        None,
+        min_length=3,
+        max_length=SENTENCE_MAX,
+        description="Text task only: your own sentence (Korean or English) instead of random windows of the "
+        "text; every example of the batch is this sentence, T = its length − 1 (next-character prediction), "
+        "and a given T is ignored. Characters outside the model's vocabulary are refused, named in the "
+        "message; null = random windows.",
+        examples=["RNN은 기울기가 소실된다"],
+    )
+
+    @field_validator("sentence")
+    @classmethod
+    def _composed(cls, sentence: str | None) -> str | None:
+        """Hangul pasted as separate jamo (NFD, as some systems store it) is the same sentence as typed."""
+        return None if sentence is None else unicodedata.normalize("NFC", sentence)
+
+    def task_params(self) -> dict:
+        """As ModelConfig's, with the text task's T taken from the sentence when one is given: 422 naming
+        `sentence` for a character outside the vocabulary or a sentence too short to predict anything."""
+        if self.sentence is None or self.task != "text":
+            return super().task_params()
+        try:
+            n = len(text.encode(self.sentence))
+        except ValueError as exc:
+            raise ConfigError("sentence", str(exc)) from None
+        if n < 3:
+            raise ConfigError("sentence", f"sentence must have at least 3 characters (T ≥ 2), got {n}")
+        return TASKS[self.task].resolve(T=n - 1)
+
+    def canonical(self) -> dict:
+        """As ModelConfig's; a sentence only counts for the text task (dropped for the others, as their
+        parameters are)."""
+        data = super().canonical()
+        if self.task != "text":
+            data["sentence"] = None
+        return data
+
     @field_validator("example")
     @classmethod
     def _example_in_batch(cls, example: int, info: ValidationInfo) -> int:
@@ -375,7 +417,16 @@ def parameters(model: type[BaseModel]) -> dict[str, dict]:
             "description": prop.get("description", ""),
             "examples": prop.get("examples", []),
         }
-        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems"):
+        for key in (
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "minItems",
+            "maxItems",
+            "minLength",
+            "maxLength",
+        ):
             if key in prop:
                 entry[key] = prop[key]
         if "enum" in prop:

@@ -70,12 +70,15 @@ def sequence_length(config: TraceConfig) -> int:
 
 
 def prepare(config: TraceConfig, imported: Imported | None = None, data: tuple | None = None) -> Prepared:
-    """The batch and models of a configuration. With `weights` the one model is the uploaded network
+    """The batch and models of a configuration (the text task's batch is the `sentence` when one is given).
+    With `weights` the one model is the uploaded network
     (`imported`, else looked up in the server's store); `data` = (x, y) replaces the task's batch."""
     task = TASKS[config.task]
     params = config.task_params()
     output, loss, loss_on = config.readout()
-    if data is None:
+    if data is None and config.sentence is not None and task.name == "text":
+        x, y = task.sentence_batch(config.sentence, config.batch)
+    elif data is None:
         x, y = task.sample(data_rngs(config.seed)[0], config.batch, **params)
     else:
         x, y = data

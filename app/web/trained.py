@@ -33,6 +33,8 @@ def training_config(config: TraceConfig) -> TrainConfig:
         name: getattr(config, name) for name in TrainConfig.model_fields if name in type(config).model_fields
     }
     fields.pop("batch", None)  # the trace's batch is what it shows; training uses its own default
+    if getattr(config, "sentence", None) is not None:
+        fields["T"] = None  # the sentence sets the traced T; training reads the text's default windows
     return TrainConfig(**fields, steps=config.trained_steps)
 
 

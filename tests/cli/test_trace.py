@@ -74,3 +74,31 @@ def test_help_says_how_to_save_a_model(capsys):
         main(["trace", "--help"])
     assert exc.value.code == 0
     assert "safetensors.torch.save_file(model.state_dict(), path)" in capsys.readouterr().out
+
+
+def test_your_own_sentence_for_the_text_task(tmp_path, capsys):
+    from app.core.tasks.text import corpus
+
+    vocab = corpus()[1]
+    V, hidden = len(vocab), 5
+    rng = np.random.default_rng(1)
+    path = tmp_path / "text_lstm.npz"
+    np.savez(
+        path,
+        weight_ih_l0=0.3 * rng.standard_normal((4 * hidden, V)),
+        weight_hh_l0=0.3 * rng.standard_normal((4 * hidden, hidden)),
+        bias_ih_l0=np.zeros(4 * hidden),
+        bias_hh_l0=np.zeros(4 * hidden),
+    )
+    out = tmp_path / "trace.json"
+    sentence = "LSTM은 기억한다"
+    argv = ["trace", "--weights", str(path), "--task", "text", "--sentence", sentence, "--batch", "1"]
+    assert main([*argv, "--out", str(out)]) == 0
+    body = json.loads(out.read_bytes())
+    assert body["config"]["sentence"] == sentence and body["sizes"]["T"] == len(sentence) - 1
+    inputs = np.argmax(body["example"]["inputs"]["data"], axis=-1)
+    assert "".join(vocab[i] for i in inputs) == sentence[:-1]
+    capsys.readouterr()
+    assert main([*argv[:-2], "--sentence", "jam!"]) == 2
+    err = capsys.readouterr().err
+    assert "sentence: sentence has 2 characters outside the model's vocabulary" in err and "'j' '!'" in err

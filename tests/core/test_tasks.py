@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from app.core.tasks import TASKS, get_task
-from app.core.tasks.text import corpus, unigram
+from app.core.tasks.text import corpus, encode, unigram
 
 
 def rng(seed=0):
@@ -164,6 +164,38 @@ def test_text_windows_follow_the_corpus():
     assert q.sum() == pytest.approx(1.0)
     assert task.baseline(T=16) == pytest.approx(16 * -np.sum(q * np.log(q)))
     assert task.chance_accuracy() == pytest.approx(np.max(np.bincount(codes)) / len(codes))
+
+
+def test_text_sentence_characters_are_the_sequence():
+    task = get_task("text")
+    vocab = corpus()[1]
+    sentence = "RNN은 기울기가 소실된다"
+    x, y = task.sentence_batch(sentence, 3)
+    T = len(sentence) - 1
+    assert x.shape == (T, 3, len(vocab)) and y.shape == (T, 3)
+    for b in range(3):  # every example is the sentence: inputs its first T characters, targets the next
+        assert "".join(vocab[i] for i in np.argmax(x[:, b], axis=-1)) == sentence[:-1]
+        assert "".join(vocab[i] for i in y[:, b]) == sentence[1:]
+    assert np.all(x.sum(axis=-1) == 1.0)
+
+
+def test_text_sentence_in_separate_jamo_is_the_composed_sentence():
+    import unicodedata
+
+    composed = "기울기가 소실된다"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert len(decomposed) > len(composed)
+    np.testing.assert_array_equal(encode(decomposed), encode(composed))
+
+
+def test_text_sentence_unknown_characters_are_named_once_each():
+    with pytest.raises(ValueError) as err:
+        encode("Zebra jam Zoo 사과")
+    message = str(err.value)
+    assert message.startswith("sentence has 3 characters outside the model's vocabulary")
+    assert message.endswith("'Z' 'j' '사'")  # in the order they first appear, each once
+    with pytest.raises(ValueError, match="at least 3 characters"):
+        get_task("text").sentence_batch("ab", 1)
 
 
 def test_latch_class_on_first_steps_then_zero_mean_noise():

@@ -5,10 +5,16 @@ networks, in the lecture's words; its vocabulary is every distinct character, Ha
 order. A batch is B windows of T + 1 characters at random offsets: the input is the one-hot of the first T,
 the target the index of the next character at every step (min-char-rnn's setup).
 
+Your own sentence (`sentence`) replaces the random windows: its characters are the sequence, the input the
+one-hot of every character but the last, the target the next character at every step, so a sentence of
+n characters gives T = n − 1 steps. It is read in Unicode's composed form (NFC), so Hangul typed or pasted as
+separate jamo is the same sentence; a character outside the vocabulary is refused, and the message names it.
+
 Baseline: a network that ignores the context predicts the corpus's character frequencies; its loss is the
 unigram entropy per character, T times that in all. Chance accuracy: always naming the most common character.
 """
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +40,22 @@ def unigram() -> np.ndarray:
     """Frequency of each vocabulary character in the corpus."""
     _, vocab, codes = corpus()
     return np.bincount(codes, minlength=len(vocab)) / len(codes)
+
+
+def encode(sentence: str) -> np.ndarray:
+    """The sentence (NFC) as vocabulary indices, (n,) int64; ValueError naming every character outside the
+    vocabulary, each once, in the order they first appear."""
+    sentence = unicodedata.normalize("NFC", sentence)
+    _, vocab, _ = corpus()
+    index = {ch: i for i, ch in enumerate(vocab)}
+    unknown = list(dict.fromkeys(ch for ch in sentence if ch not in index))
+    if unknown:
+        shown = " ".join(repr(ch) for ch in unknown)
+        raise ValueError(
+            f"sentence has {len(unknown)} character{'s' if len(unknown) > 1 else ''} outside the model's "
+            f"vocabulary (the {len(vocab)} characters of its text): {shown}"
+        )
+    return np.array([index[ch] for ch in sentence], dtype=np.int64)
 
 
 class Text(Task):
@@ -77,6 +99,15 @@ class Text(Task):
         starts = rng.integers(0, len(codes) - T, size=batch)  # (B,)
         windows = codes[starts[None, :] + np.arange(T + 1)[:, None]]  # (T+1, B)
         return one_hot(windows[:-1], len(vocab)), windows[1:]
+
+    def sentence_batch(self, sentence: str, batch: int) -> tuple[np.ndarray, np.ndarray]:
+        """The sentence as every one of `batch` examples: x (T, B, D) one-hot of its first T = n − 1
+        characters, y (T, B) the index of the next character at each step."""
+        codes = encode(sentence)
+        if len(codes) < 3:
+            raise ValueError(f"sentence must have at least 3 characters (T ≥ 2), got {len(codes)}")
+        windows = np.repeat(codes[:, None], batch, axis=1)  # (T+1, B)
+        return one_hot(windows[:-1], len(corpus()[1])), windows[1:]
 
     def accuracy(self, outputs, y, **params):
         return argmax_accuracy(outputs, y, slice(None))
