@@ -567,6 +567,81 @@
     return { data, layout };
   }
 
+  // static/js/charts/characters.js
+  var VISIBLE = { " ": "␣", "\n": "↵", "	": "⇥" };
+  function visible(ch) {
+    return VISIBLE[ch] ?? ch;
+  }
+  function tickLabel(ch, size) {
+    const shown = visible(ch);
+    return shown === ch ? ch : `<span style="font-size:${Math.round(size * 1.5)}px">${shown}</span>`;
+  }
+  function argmax(row) {
+    let best = 0;
+    for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+    return best;
+  }
+  function stepCharacters(trace) {
+    const vocabulary = trace?.task?.vocabulary;
+    const inputs = values(trace?.example?.inputs);
+    if (!vocabulary || !inputs?.length) return null;
+    return inputs.map((row) => vocabulary[argmax(row)]);
+  }
+  function stepPredictions(trace, kind) {
+    const vocabulary = trace?.task?.vocabulary;
+    const outputs = values(trace?.cells?.[kind]?.outputs);
+    const targets = values(trace?.example?.targets);
+    if (!vocabulary || !outputs || !targets || trace.config?.output !== "softmax") return null;
+    return outputs.map((row, t2) => {
+      const top = argmax(row);
+      const target = Array.isArray(targets[t2]) ? argmax(targets[t2]) : targets[t2];
+      return { top: vocabulary[top], p: row[top], next: vocabulary[target] };
+    });
+  }
+  function mostLabels(ctx) {
+    return ctx.projection ? 24 : ctx.narrow ? 16 : 48;
+  }
+  function withCharacters(figure, trace, ctx, { predict = true } = {}) {
+    const chars = stepCharacters(trace);
+    if (!chars) return figure;
+    const T = chars.length;
+    const size = ctx.projection ? 24 : 14;
+    const every = Math.ceil(T / mostLabels(ctx));
+    const tickvals = steps(T).filter((t2) => (t2 - 1) % every === 0);
+    const ticks = {
+      tickmode: "array",
+      tickvals,
+      ticktext: tickvals.map((t2) => tickLabel(chars[t2 - 1], size)),
+      tickangle: 0
+    };
+    const layout = { ...figure.layout };
+    const data = figure.data.map((trace_) => ({ ...trace_ }));
+    const predicted = {};
+    for (const d of data) {
+      const x = d.x;
+      if (!Array.isArray(x) || !x.length || !x.every((v) => Number.isInteger(v) && v >= 1 && v <= T)) continue;
+      const key = `xaxis${(d.xaxis || "x").slice(1)}`;
+      const axis2 = layout[key] || {};
+      const title = axis2.title?.text ? { ...axis2.title, text: ctx.t("axis.t_chars") } : axis2.title;
+      layout[key] = { ...axis2, ...ticks, title, tickfont: { ...axis2.tickfont, size: Math.max(axis2.tickfont?.size ?? 0, size) } };
+      const kind = d.meta?.cell;
+      if (!predict || !kind || !(d.type === "scatter" || d.type === "bar") || !d.hovertemplate) continue;
+      predicted[kind] ??= stepPredictions(trace, kind);
+      const rows = predicted[kind];
+      if (!rows) continue;
+      d.customdata = x.map(
+        (t2) => ctx.t("chart.chars.hover", {
+          input: visible(chars[t2 - 1]),
+          top: visible(rows[t2 - 1].top),
+          p: ctx.fmt(rows[t2 - 1].p, 2),
+          next: visible(rows[t2 - 1].next)
+        })
+      );
+      d.hovertemplate = d.hovertemplate.replace("<extra>", "<br>%{customdata}<extra>");
+    }
+    return { data, layout };
+  }
+
   // static/js/charts/connectivity.js
   function connectivity(trace, ctx) {
     const title = ctx.t("chart.connectivity.title");
@@ -710,6 +785,28 @@
       hovermode: "closest"
     });
     return { data, layout };
+  }
+
+  // static/js/charts/error.js
+  function stepError(trace, ctx) {
+    const title = ctx.t("chart.error.title");
+    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const data = Object.entries(trace.cells).map(([kind, cell]) => {
+      const y = values(cell.step_loss);
+      if (!y) return null;
+      const name = ctx.t("chart.error.trace", { cell: kindName(ctx, kind) });
+      return {
+        type: "bar",
+        name,
+        meta: { cell: kind, field: "step_loss" },
+        x: steps(y.length),
+        y,
+        marker: { color: COLORS[kind] },
+        hovertemplate: `${name}<br>t = %{x}: %{y:.4~g}<extra></extra>`
+      };
+    }).filter(Boolean);
+    const loss = trace.config?.loss === "ce" ? "chart.error.y_ce" : "chart.error.y_mse";
+    return { data, layout: baseLayout(ctx, { title, x: ctx.t("axis.t"), y: ctx.t(loss), barmode: "group", bargap: 0.15, hovermode: "closest" }) };
   }
 
   // static/js/charts/flow.js
@@ -1713,7 +1810,7 @@
   function verticalLine(x, { color = REFERENCE, width = 2, dash = "dash" } = {}) {
     return { type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1, line: { color, width, dash } };
   }
-  var VISIBLE = { " ": "␣", "\n": "↵", "	": "⇥" };
+  var VISIBLE2 = { " ": "␣", "\n": "↵", "	": "⇥" };
   function targetCharacters(trace) {
     const vocabulary = trace?.task?.vocabulary;
     const targets = values(trace?.example?.targets);
@@ -1721,7 +1818,7 @@
     const index = (row) => Array.isArray(row) ? row.indexOf(Math.max(...row)) : row;
     return targets.map((row) => {
       const ch = vocabulary[index(row)] ?? "?";
-      return VISIBLE[ch] ?? ch;
+      return VISIBLE2[ch] ?? ch;
     });
   }
   function stepLossFigure(trace, ctx) {
@@ -2623,11 +2720,12 @@
 
   // static/js/controls.js
   var GROUPS = [
-    { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "update_bias", "truncate", "trained_steps", "seed"] },
+    { id: "model", keys: ["cells", "task", "sentence", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "update_bias", "truncate", "trained_steps", "seed"] },
     { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
     { id: "advanced", collapsed: true, keys: [] }
   ];
   var HIDDEN = /* @__PURE__ */ new Set(["include_weights", "weights"]);
+  var ONLY_FOR_TASK = { sentence: "text" };
   function sliderStep(lo, hi) {
     const raw = (hi - lo) / 400;
     const p = 10 ** Math.floor(Math.log10(raw));
@@ -2828,6 +2926,8 @@
         sync = () => {
           select.value = this.state.get(row.key) ?? "";
         };
+      } else if (row.type === "string") {
+        sync = this.textField(row, wrap, { id, label: label3, described });
       } else if (row.type === "boolean") {
         const box = el("input", { type: "checkbox", id, "aria-describedby": described });
         box.addEventListener("change", () => this.onChange(row.key, box.checked, false));
@@ -2847,8 +2947,10 @@
           const help = this.help(row, spec);
           wrap.title = help;
           wrap.querySelector(`#${helpId}`).textContent = help;
-          wrap.hidden = this.taskParams.has(row.name) && !this.meta.tasks[this.state.get("task")]?.params?.[row.name];
+          const task = this.state.get("task");
+          wrap.hidden = this.taskParams.has(row.name) && !this.meta.tasks[task]?.params?.[row.name] || ONLY_FOR_TASK[row.name] !== void 0 && ONLY_FOR_TASK[row.name] !== task;
           sync(spec);
+          this.showFixed(row, wrap);
         }
       };
       this.fields.set(row.key, entry);
@@ -2916,6 +3018,44 @@
           slider2.setAttribute("aria-valuetext", String(v));
         }
       };
+    }
+    /**
+     * Text (your own sentence): a one-line box, sent when it is left or Enter is pressed; emptied, it is null
+     * (the task's own data). Its length limits are the API's; longer text still goes to the server, which
+     * names the limit.
+     */
+    textField(row, wrap, { id, label: label3, described }) {
+      const box = el("input", { type: "text", id, "aria-describedby": described, spellcheck: "false", autocomplete: "off", placeholder: t(`param.${row.key}.placeholder`) });
+      box.addEventListener("change", () => this.onChange(row.key, box.value === "" ? null : box.value, false));
+      wrap.append(el("label", { class: "field-label", for: id, text: label3 }), box);
+      return () => {
+        box.value = this.state.get(row.key) ?? "";
+      };
+    }
+    /**
+     * A control that another setting decides: T while the text task reads your sentence (T is its length − 1).
+     * It shows that value, disabled, with the reason under it.
+     */
+    showFixed(row, wrap) {
+      if (row.key !== "T") return;
+      const sentence = this.state.get("sentence");
+      const fixed = this.state.get("task") === "text" && typeof sentence === "string";
+      let note = wrap.querySelector(".field-note");
+      if (!fixed) {
+        note?.remove();
+        for (const input of wrap.querySelectorAll("input")) input.disabled = false;
+        return;
+      }
+      const T = [...sentence.normalize("NFC")].length - 1;
+      for (const input of wrap.querySelectorAll("input")) {
+        input.disabled = true;
+        if (input.type === "number") input.value = T;
+      }
+      if (!note) {
+        note = el("p", { class: "field-note muted" });
+        wrap.append(note);
+      }
+      note.textContent = t("controls.T_from_sentence", { T });
     }
     /** Show every control's value from the state (after a preset, a shared URL, a language switch). */
     sync() {
@@ -3099,6 +3239,7 @@
     flow: (d, ctx) => gradientFlow(d.flowSource, ctx),
     curves: (d, ctx) => trainingCurves(d.run, ctx),
     training: (d, ctx) => gradientOverTraining(d.run, ctx),
+    error: (d, ctx) => stepError(d.trace, ctx),
     contrib: (d, ctx) => weightGradContributions(d.trace, ctx),
     jacobian: (d, ctx) => jacobianNorms(d.trace, ctx),
     hidden: (d, ctx) => hiddenStates(d.trace, ctx),
@@ -3106,7 +3247,7 @@
     connectivity: (d, ctx) => connectivity(d.trace, ctx)
   };
   var CAPTIONS = { flow: flowCaption, hidden: hiddenCaption, gates: gatesCaption };
-  var TRACE_VIEWS = ["flow", "contrib", "jacobian", "hidden", "gates", "connectivity"];
+  var TRACE_VIEWS = ["flow", "error", "contrib", "jacobian", "hidden", "gates", "connectivity"];
   var RUN_VIEWS = ["flow", "curves", "training"];
   var NARROW = window.matchMedia("(max-width: 600px)");
   var page = { meta: null, state: null, controls: null, badge: null, trace: null, compare: [], accepted: {} };
@@ -3126,9 +3267,10 @@
   function draw(views) {
     const data = viewData();
     const ctx = chartContext();
+    const characters = (view, figure) => TRACE_VIEWS.includes(view) ? withCharacters(figure, page.trace, ctx, { predict: view !== "flow" || data.flowSource?.step === void 0 }) : figure;
     redraw(
       views.filter((view) => view !== "flow" || data.flowSource),
-      (view) => finish(VIEWS[view](data, ctx), ctx)
+      (view) => characters(view, finish(VIEWS[view](data, ctx), ctx))
     );
     $4("readout-flow").textContent = flowReadout(page.trace, ctx);
     for (const view of views) {
@@ -3265,7 +3407,7 @@
     page.state.set(key, value);
     page.state.set("preset", null);
     writeURL();
-    if (key === "task" || key === "batch" || key === "T") page.controls.sync();
+    if (key === "task" || key === "batch" || key === "T" || key === "sentence") page.controls.sync();
     else {
       page.controls.fields.get("preset")?.sync();
       page.controls.fields.get(key)?.sync();

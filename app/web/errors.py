@@ -39,10 +39,12 @@ _SOURCES = ("body", "query", "path", "header", "cookie")
 class ConfigError(Exception):
     """A configuration that passed the field bounds but is inconsistent (e.g. example ≥ batch)."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, kind: str = "config", got: Any = None):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.kind = kind  # the detail's `type`, for a page that says the same in another language
+        self.got = got
 
 
 def field_name(loc: tuple | list) -> str:
@@ -230,9 +232,10 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _config(request: Request, exc: ConfigError) -> JSONResponse:
-    return _unprocessable(
-        [{"field": exc.field, "loc": [exc.field], "message": exc.message, "type": "config"}]
-    )
+    item = {"field": exc.field, "loc": [exc.field], "message": exc.message, "type": exc.kind}
+    if exc.got is not None:
+        item["got"] = exc.got
+    return _unprocessable([item])
 
 
 async def _budget(request: Request, exc: WorkBudgetExceeded) -> JSONResponse:

@@ -288,8 +288,9 @@ class TraceConfig(ModelConfig):
             return super().task_params()
         try:
             n = len(text.encode(self.sentence))
-        except ValueError as exc:
-            raise ConfigError("sentence", str(exc)) from None
+        except text.UnknownCharacters as exc:
+            shown = " ".join(repr(ch) for ch in exc.characters)
+            raise ConfigError("sentence", str(exc), "unknown_characters", shown) from None
         if n < 3:
             raise ConfigError("sentence", f"sentence must have at least 3 characters (T ≥ 2), got {n}")
         return TASKS[self.task].resolve(T=n - 1)

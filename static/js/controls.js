@@ -13,13 +13,15 @@ import { el } from "./lesson/dom.js";
 
 // Where each parameter goes and in which order; anything the meta adds later lands in "advanced".
 const GROUPS = [
-  { id: "model", keys: ["cells", "task", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "update_bias", "truncate", "trained_steps", "seed"] },
+  { id: "model", keys: ["cells", "task", "sentence", "T", "V", "S", "delay", "period", "noise", "L", "H", "spectral_radius", "activation", "forget_bias", "update_bias", "truncate", "trained_steps", "seed"] },
   { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
   { id: "advanced", collapsed: true, keys: [] },
 ];
 // Parameters without a control: include_weights only changes the payload (the page needs no weights);
 // weights names an uploaded network, set by an upload rather than typed.
 const HIDDEN = new Set(["include_weights", "weights"]);
+// Parameters that only one task reads: shown while that task is chosen.
+const ONLY_FOR_TASK = { sentence: "text" };
 
 /** A step for a linear slider over [lo, hi]: 1, 2 or 5 times a power of ten, about 400 steps. */
 function sliderStep(lo, hi) {
@@ -250,6 +252,8 @@ export class Controls {
       sync = () => {
         select.value = this.state.get(row.key) ?? "";
       };
+    } else if (row.type === "string") {
+      sync = this.textField(row, wrap, { id, label, described });
     } else if (row.type === "boolean") {
       const box = el("input", { type: "checkbox", id, "aria-describedby": described });
       box.addEventListener("change", () => this.onChange(row.key, box.checked, false));
@@ -269,8 +273,10 @@ export class Controls {
         const help = this.help(row, spec);
         wrap.title = help;
         wrap.querySelector(`#${helpId}`).textContent = help;
-        wrap.hidden = this.taskParams.has(row.name) && !this.meta.tasks[this.state.get("task")]?.params?.[row.name];
+        const task = this.state.get("task");
+        wrap.hidden = (this.taskParams.has(row.name) && !this.meta.tasks[task]?.params?.[row.name]) || (ONLY_FOR_TASK[row.name] !== undefined && ONLY_FOR_TASK[row.name] !== task);
         sync(spec);
+        this.showFixed(row, wrap);
       },
     };
     this.fields.set(row.key, entry);
@@ -340,6 +346,46 @@ export class Controls {
         slider.setAttribute("aria-valuetext", String(v));
       }
     };
+  }
+
+  /**
+   * Text (your own sentence): a one-line box, sent when it is left or Enter is pressed; emptied, it is null
+   * (the task's own data). Its length limits are the API's; longer text still goes to the server, which
+   * names the limit.
+   */
+  textField(row, wrap, { id, label, described }) {
+    const box = el("input", { type: "text", id, "aria-describedby": described, spellcheck: "false", autocomplete: "off", placeholder: t(`param.${row.key}.placeholder`) });
+    box.addEventListener("change", () => this.onChange(row.key, box.value === "" ? null : box.value, false));
+    wrap.append(el("label", { class: "field-label", for: id, text: label }), box);
+    return () => {
+      box.value = this.state.get(row.key) ?? "";
+    };
+  }
+
+  /**
+   * A control that another setting decides: T while the text task reads your sentence (T is its length − 1).
+   * It shows that value, disabled, with the reason under it.
+   */
+  showFixed(row, wrap) {
+    if (row.key !== "T") return;
+    const sentence = this.state.get("sentence");
+    const fixed = this.state.get("task") === "text" && typeof sentence === "string";
+    let note = wrap.querySelector(".field-note");
+    if (!fixed) {
+      note?.remove();
+      for (const input of wrap.querySelectorAll("input")) input.disabled = false;
+      return;
+    }
+    const T = [...sentence.normalize("NFC")].length - 1; // the server counts code points of the NFC form
+    for (const input of wrap.querySelectorAll("input")) {
+      input.disabled = true;
+      if (input.type === "number") input.value = T;
+    }
+    if (!note) {
+      note = el("p", { class: "field-note muted" });
+      wrap.append(note);
+    }
+    note.textContent = t("controls.T_from_sentence", { T });
   }
 
   /** Show every control's value from the state (after a preset, a shared URL, a language switch). */

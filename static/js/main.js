@@ -4,10 +4,12 @@
 
 import { ApiError, getExport, getMeta, getTrace, uploadWeights } from "./api.js";
 import { VerifyBadge } from "./badge.js";
+import { withCharacters } from "./charts/characters.js";
 import { finish } from "./charts/common.js";
 import { connectivity } from "./charts/connectivity.js";
 import { trainingCurves } from "./charts/curves.js";
 import { weightGradContributions } from "./charts/contrib.js";
+import { stepError } from "./charts/error.js";
 import { flowCaption, flowReadout, gradientFlow } from "./charts/flow.js";
 import { gates, gatesCaption } from "./charts/gates.js";
 import { hiddenCaption, hiddenStates } from "./charts/hidden.js";
@@ -32,6 +34,7 @@ const VIEWS = {
   flow: (d, ctx) => gradientFlow(d.flowSource, ctx),
   curves: (d, ctx) => trainingCurves(d.run, ctx),
   training: (d, ctx) => gradientOverTraining(d.run, ctx),
+  error: (d, ctx) => stepError(d.trace, ctx),
   contrib: (d, ctx) => weightGradContributions(d.trace, ctx),
   jacobian: (d, ctx) => jacobianNorms(d.trace, ctx),
   hidden: (d, ctx) => hiddenStates(d.trace, ctx),
@@ -40,7 +43,7 @@ const VIEWS = {
 };
 // Captions that say only what their chart shows: chosen by the cells drawn and, for the headline, its regime.
 const CAPTIONS = { flow: flowCaption, hidden: hiddenCaption, gates: gatesCaption };
-const TRACE_VIEWS = ["flow", "contrib", "jacobian", "hidden", "gates", "connectivity"];
+const TRACE_VIEWS = ["flow", "error", "contrib", "jacobian", "hidden", "gates", "connectivity"];
 const RUN_VIEWS = ["flow", "curves", "training"];
 const NARROW = window.matchMedia("(max-width: 600px)"); // phone width: subplots wrap onto more rows
 
@@ -69,9 +72,12 @@ function draw(views) {
   const data = viewData();
   const ctx = chartContext();
   // The headline waits for its first data: its first draw is the one the tests and the benchmark time.
+  // the text task's characters on every per-step axis; a training snapshot's hover has no trace predictions
+  const characters = (view, figure) =>
+    TRACE_VIEWS.includes(view) ? withCharacters(figure, page.trace, ctx, { predict: view !== "flow" || data.flowSource?.step === undefined }) : figure;
   redraw(
     views.filter((view) => view !== "flow" || data.flowSource),
-    (view) => finish(VIEWS[view](data, ctx), ctx),
+    (view) => characters(view, finish(VIEWS[view](data, ctx), ctx)),
   );
   $("readout-flow").textContent = flowReadout(page.trace, ctx);
   for (const view of views) {
@@ -240,7 +246,7 @@ function onChange(key, value) {
   page.state.set("preset", null);
   writeURL();
   // task parameters appear, disappear, take the task's defaults; bounds that follow another parameter move
-  if (key === "task" || key === "batch" || key === "T") page.controls.sync();
+  if (key === "task" || key === "batch" || key === "T" || key === "sentence") page.controls.sync();
   else {
     page.controls.fields.get("preset")?.sync();
     page.controls.fields.get(key)?.sync(); // a lesson slider or the keyboard moved it: the sidebar follows

@@ -61,7 +61,9 @@ def test_characters_outside_the_vocabulary_are_one_422_naming_them(client):
         "sentence has 3 characters outside the model's vocabulary (the "
         f"{len(corpus()[1])} characters of its text): 'Z' 'j' '사'"
     )
-    assert [d["field"] for d in body["detail"]] == ["sentence"]
+    assert [(d["field"], d["type"], d["got"]) for d in body["detail"]] == [
+        ("sentence", "unknown_characters", "'Z' 'j' '사'")
+    ]
 
 
 @pytest.mark.parametrize(

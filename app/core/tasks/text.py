@@ -42,6 +42,14 @@ def unigram() -> np.ndarray:
     return np.bincount(codes, minlength=len(vocab)) / len(codes)
 
 
+class UnknownCharacters(ValueError):
+    """A sentence with characters outside the vocabulary; `characters` lists them, each once."""
+
+    def __init__(self, message: str, characters: list[str]):
+        super().__init__(message)
+        self.characters = characters
+
+
 def encode(sentence: str) -> np.ndarray:
     """The sentence (NFC) as vocabulary indices, (n,) int64; ValueError naming every character outside the
     vocabulary, each once, in the order they first appear."""
@@ -51,9 +59,10 @@ def encode(sentence: str) -> np.ndarray:
     unknown = list(dict.fromkeys(ch for ch in sentence if ch not in index))
     if unknown:
         shown = " ".join(repr(ch) for ch in unknown)
-        raise ValueError(
+        raise UnknownCharacters(
             f"sentence has {len(unknown)} character{'s' if len(unknown) > 1 else ''} outside the model's "
-            f"vocabulary (the {len(vocab)} characters of its text): {shown}"
+            f"vocabulary (the {len(vocab)} characters of its text): {shown}",
+            unknown,
         )
     return np.array([index[ch] for ch in sentence], dtype=np.int64)
 
