@@ -363,29 +363,49 @@ export class Controls {
   }
 
   /**
-   * A control that another setting decides: T while the text task reads your sentence (T is its length − 1).
-   * It shows that value, disabled, with the reason under it.
+   * Controls that another setting decides, shown with the value it sets, disabled, and the reason under
+   * them: T while the text task reads your sentence (T is its length − 1), and the cells and H of an
+   * uploaded network (`showUpload`). They return to their own values when that setting goes.
    */
-  showFixed(row, wrap) {
-    if (row.key !== "T") return;
+  fixedValue(row) {
     const sentence = this.state.get("sentence");
-    const fixed = this.state.get("task") === "text" && typeof sentence === "string";
+    if (row.key === "T" && this.state.get("task") === "text" && typeof sentence === "string") {
+      const T = [...sentence.normalize("NFC")].length - 1; // the server counts code points of the NFC form
+      return { value: T, note: t("controls.T_from_sentence", { T }) };
+    }
+    const up = this.uploaded;
+    if (!up || !(row.key === "cells" || row.key === "H")) return null;
+    const note = t("controls.from_upload", { cell: t(`cell.${up.kind}`), H: up.H });
+    return row.key === "cells" ? { value: [up.kind], note } : { value: up.H, note };
+  }
+
+  showFixed(row, wrap) {
+    const fixed = this.fixedValue(row);
     let note = wrap.querySelector(".field-note");
     if (!fixed) {
-      note?.remove();
-      for (const input of wrap.querySelectorAll("input")) input.disabled = false;
+      if (note) {
+        note.remove();
+        for (const input of wrap.querySelectorAll("input")) input.disabled = false;
+      }
       return;
     }
-    const T = [...sentence.normalize("NFC")].length - 1; // the server counts code points of the NFC form
     for (const input of wrap.querySelectorAll("input")) {
       input.disabled = true;
-      if (input.type === "number") input.value = T;
+      if (input.type === "checkbox") input.checked = fixed.value.includes(input.value);
+      else input.value = fixed.value; // integers: the number box and its linear slider read the same value
     }
     if (!note) {
       note = el("p", { class: "field-note muted" });
       wrap.append(note);
     }
-    note.textContent = t("controls.T_from_sentence", { T });
+    note.textContent = fixed.note;
+  }
+
+  /** The uploaded network the charts show ({kind, H}), or null for the app's own cells. */
+  showUpload(uploaded) {
+    const same = JSON.stringify(uploaded ?? null) === JSON.stringify(this.uploaded ?? null);
+    this.uploaded = uploaded;
+    if (!same) this.sync();
   }
 
   /** Show every control's value from the state (after a preset, a shared URL, a language switch). */

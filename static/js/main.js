@@ -150,6 +150,7 @@ function showWeights() {
   const hash = page.state.get("weights");
   const cell = hash && page.trace ? Object.values(page.trace.cells)[0] : null;
   $("weights-status").textContent = cell ? t("weights.active", { cell: t(`cell.${cell.kind}`), H: cell.H, D: page.trace.sizes.D }) : "";
+  page.controls.showUpload(cell ? { kind: cell.kind, H: cell.H } : null); // its cells and H, fixed
   $("weights-clear").hidden = !hash;
 }
 

@@ -1,6 +1,7 @@
-"""Your own sentence on the page: upload a saved LSTM that reads the text task's characters, type a sentence,
-and every per-step chart's time axis shows its characters, with each step's prediction in the hover; a
-character outside the vocabulary is named under the box. Screenshots in English and Korean at 1280×720 and
+"""Your own sentence on the page: upload a saved LSTM that reads the text task's characters (the cells and
+H controls then show it, disabled), type a sentence, and every per-step chart's time axis shows its
+characters, with each step's prediction in the hover; a character outside the vocabulary is named under
+the box. Screenshots in English and Korean at 1280×720 and
 1920×1080 go to test-output/screenshots/own-*.png."""
 
 import io
@@ -70,6 +71,14 @@ def test_upload_an_lstm_type_a_sentence_see_its_characters(page, guard, server_u
     page.set_input_files("#weights-file", str(path))
     helpers.wait_drawn(page, "hidden", drawn)
     page.wait_for_function("() => new URLSearchParams(location.search).has('weights')")
+    # the controls show the upload's cell and H, disabled, with the reason
+    page.wait_for_function("() => document.getElementById('ctl-H').disabled")
+    assert page.input_value("#ctl-H") == str(H)
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('[data-key=cells] input')].map((b) => [b.value, b.checked, b.disabled])"
+    )
+    assert boxes == [["rnn", False, True], ["lstm", True, True], ["gru", False, True]]
+    assert f"H = {H}" in page.inner_text("[data-key=H] .field-note")
 
     type_sentence(page, helpers, SENTENCE)
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('sentence') === {SENTENCE!r}")
@@ -98,3 +107,9 @@ def test_upload_an_lstm_type_a_sentence_see_its_characters(page, guard, server_u
     page.press("#ctl-sentence", "Enter")
     page.wait_for_function("() => !new URLSearchParams(location.search).has('sentence')")
     page.wait_for_function("() => !document.getElementById('ctl-T').disabled")
+
+    # without the upload, the cells and H are the page's own again
+    page.click("#weights-clear")
+    page.wait_for_function("() => !document.getElementById('ctl-H').disabled")
+    assert page.input_value("#ctl-H") == "32"
+    assert not page.is_disabled("#ctl-cells-rnn") and page.locator("[data-key=H] .field-note").count() == 0
