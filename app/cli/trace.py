@@ -18,8 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-MAX_STEPS = 500  # the API's bound on T
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     from app.core.tasks import TASKS
@@ -59,22 +57,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def read_table(path: Path, what: str) -> np.ndarray:
-    """A 1-D or 2-D float array from .npy (never unpickled) or CSV (comma-separated, one row per step)."""
-    try:
-        if path.suffix.lower() == ".npy":
-            a = np.load(path, allow_pickle=False)
-        else:
-            a = np.loadtxt(path, delimiter=",", ndmin=2, dtype=np.float64)
-    except (OSError, ValueError) as err:
-        raise ValueError(f"{what} {path}: {err}") from None
-    a = np.asarray(a, dtype=np.float64)
-    if a.ndim == 1:
-        a = a[:, None]
-    if a.ndim != 2 or not 1 <= len(a) <= MAX_STEPS or not np.isfinite(a).all():
-        raise ValueError(
-            f"{what} {path} must be T × columns with 1 ≤ T ≤ {MAX_STEPS} finite numbers, not {a.shape}"
-        )
-    return a
+    """(T, columns) from .npy (never unpickled) or CSV, by the reader the API uses too (app/core/sequence.py)."""
+    from app.core.sequence import read_sequence
+
+    return read_sequence(path.read_bytes(), path.name, what)
 
 
 def build(args: argparse.Namespace):
