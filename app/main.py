@@ -17,6 +17,7 @@ from app.web import (
     meta,
     openapi,
     pages,
+    sequences,
     trace,
     train,
     vendor,
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(export.router)
     app.include_router(gradcheck.router)
     app.include_router(weights.router)
+    app.include_router(sequences.router)
     app.include_router(classroom.router)
     app.include_router(vendor.router)
     app.include_router(pages.router)
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimit,
         max_bytes=settings.max_body_bytes,
         read_timeout=settings.header_timeout,
-        larger={"/api/weights": weights.MAX_BODY},
+        larger={"/api/weights": weights.MAX_BODY, "/api/input": sequences.MAX_BODY},
     )
     app.add_middleware(HeadAsGet)
     app.add_middleware(TrustedHosts, settings=settings)

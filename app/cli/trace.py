@@ -126,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
     from app.core.torch_import import WeightsError
     from app.web.encode import EncodedJSON
     from app.web.errors import ConfigError
+    from app.web.sequences import input_task
     from app.web.trace_payload import trace_payload
 
     single_threaded_blas()
@@ -141,17 +142,16 @@ def run(args: argparse.Namespace) -> int:
     if args.input is not None:
         T, _, K = prep.y.shape
         payload["config"]["input"] = args.input.name
-        payload["task"] = {
-            "name": "input",
-            "title": f"your sequence ({args.input.name})",
-            "input_size": prep.x.shape[2],
-            "output_size": K,
-            "length": T,
-            "output": prep.output,
-            "loss": prep.loss,
-            "loss_on": prep.loss_on,
-            "targets": "given" if args.targets is not None else "zeros",
-        }
+        payload["task"] = input_task(
+            T,
+            prep.x.shape[2],
+            K,
+            prep.output,
+            prep.loss,
+            prep.loss_on,
+            args.targets is not None,
+            f"your sequence ({args.input.name})",
+        )
     body = EncodedJSON(payload).body
     if args.out is None:
         sys.stdout.buffer.write(body + b"\n")

@@ -275,6 +275,16 @@ class TraceConfig(ModelConfig):
         examples=["RNN은 기울기가 소실된다"],
     )
 
+    input: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="Your own input sequence (and targets) for the uploaded network named in `weights`, by the "
+        "hash POST /api/input returned: T × D, T ≤ 500, D the network's; traced as one example scored by MSE "
+        "(against zeros without targets). The server keeps it in memory for a limited time only (404/410 once "
+        "gone); null = the task's batch.",
+        examples=[None],
+    )
+
     @field_validator("sentence")
     @classmethod
     def _composed(cls, sentence: str | None) -> str | None:

@@ -11,14 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.core.tasks import TASKS
 from app.web import weights
 from app.web.cache import canonical_key
 from app.web.encode import EncodedJSON
 from app.web.errors import WEIGHTS_GONE, error_responses
 from app.web.limits import analysis_work, check_budget, check_memory, pass_work, trace_memory
 from app.web.schemas import TraceBody, TraceConfig
-from app.web.trace_payload import trace_payload
+from app.web.trace_payload import sizes_of, trace_payload
 from app.web.trained import check_trained_budget
 
 router = APIRouter(prefix="/api", tags=["trace"])
@@ -35,9 +34,7 @@ def check_trace_budget(config: TraceConfig, budget: float) -> None:
     """422 when one pass of every cell plus the per-example analyses would exceed the work budget or the
     memory limit, or the training of a trace with trained_steps the training run's own limits."""
     check_trained_budget(config, budget)
-    task = TASKS[config.task]
-    params = config.task_params()
-    T, D, K = task.length(**params), task.input_size(**params), task.output_size(**params)
+    T, D, K = sizes_of(config)
     sizes = (config.cells, config.batch, T, config.H, D, K)
     fields = {"cells": len(config.cells), "batch": config.batch, "T": T, "H": config.H}
     check_memory(trace_memory(*sizes), fields, "the per-step Jacobians grow as T × H²")

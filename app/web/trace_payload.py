@@ -65,8 +65,20 @@ class Prepared:
 
 
 def sequence_length(config: TraceConfig) -> int:
-    """T of the configuration's sequences (copy's length follows from S and delay)."""
-    return TASKS[config.task].length(**config.task_params())
+    """T of the configuration's sequences (copy's length follows from S and delay; your own input's is its
+    own)."""
+    return sizes_of(config)[0]
+
+
+def sizes_of(config: TraceConfig) -> tuple[int, int, int]:
+    """(T, D, K) of the configuration's data: the task's, or those of your own `input` (K: the targets')."""
+    if getattr(config, "input", None):
+        from app.web.sequences import STORE
+
+        seq = STORE.get(config.input)
+        return *seq.x.shape, 1 if seq.y is None else seq.y.shape[1]
+    task, params = TASKS[config.task], config.task_params()
+    return task.length(**params), task.input_size(**params), task.output_size(**params)
 
 
 def prepare(config: TraceConfig, imported: Imported | None = None, data: tuple | None = None) -> Prepared:
@@ -76,6 +88,14 @@ def prepare(config: TraceConfig, imported: Imported | None = None, data: tuple |
     task = TASKS[config.task]
     params = config.task_params()
     output, loss, loss_on = config.readout()
+    if config.weights and config.input and imported is None:
+        from app.web.weights import imported_for  # the store is the server's; the CLI passes `imported`
+
+        imported = imported_for(config)
+    if data is None and config.input:
+        from app.web.sequences import batch_of
+
+        data = batch_of(config, imported)
     if data is None and config.sentence is not None and task.name == "text":
         x, y = task.sentence_batch(config.sentence, config.batch)
     elif data is None:
@@ -350,10 +370,18 @@ def trace_payload(config: TraceConfig, prep: Prepared | None = None) -> dict:
         c["first_nonfinite_backward"] for c in cells.values() if c["first_nonfinite_backward"] is not None
     ]
     resolved = config.canonical() | {"output": prep.output, "loss": prep.loss, "loss_on": prep.loss_on}
+    if config.input:
+        from app.web.sequences import STORE, input_task
+
+        T, _, K = prep.y.shape
+        given = STORE.get(config.input).y is not None
+        task = input_task(T, prep.x.shape[2], K, prep.output, prep.loss, prep.loss_on, given, "your sequence")
+    else:
+        task = task_payload(prep)
     return {
         "config": resolved,
         "sizes": prep.sizes,
-        "task": task_payload(prep),
+        "task": task,
         "overflow": bool(bad),
         "first_nonfinite_step": min(steps) if steps else None,
         "first_nonfinite_forward": min(forward) if forward else None,

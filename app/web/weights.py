@@ -41,23 +41,29 @@ router = APIRouter(prefix="/api", tags=["weights"])
 class WeightsGone(HTTPException):
     """The named upload is not (or no longer) held: 410 if it was, 404 if it never was."""
 
-    def __init__(self, digest: str, was_held: bool):
+    def __init__(self, digest: str, was_held: bool, field: str = "weights"):
         reason = (
             "was dropped (uploads are kept in memory "
             f"{LIFETIME_SECONDS / 60:.0f} min from their last use, {MAX_ENTRIES} at a time)"
             if was_held
             else "is not held by this server (uploads are kept in memory only, and not across restarts)"
         )
-        super().__init__(410 if was_held else 404, f"weights {digest} {reason}; upload the file again")
+        super().__init__(410 if was_held else 404, f"{field} {digest} {reason}; upload the file again")
 
 
 class WeightsStore:
-    """hash → Imported, bounded in count and lifetime; safe to use from the worker threads."""
+    """hash → an upload (Imported weights, or a sequence: `field` names which in messages), bounded in count
+    and lifetime; safe to use from the worker threads."""
 
     def __init__(
-        self, max_entries: int = MAX_ENTRIES, lifetime: float = LIFETIME_SECONDS, clock=time.monotonic
+        self,
+        max_entries: int = MAX_ENTRIES,
+        lifetime: float = LIFETIME_SECONDS,
+        clock=time.monotonic,
+        field: str = "weights",
     ):
         self.max_entries, self.lifetime, self.clock = max_entries, lifetime, clock
+        self.field = field
         self._held: OrderedDict[str, tuple[Imported, float]] = OrderedDict()
         self._gone: deque[str] = deque(maxlen=GONE_REMEMBERED)
         self._lock = threading.Lock()
@@ -82,7 +88,7 @@ class WeightsStore:
             now = self.clock()
             self._expire(now)
             if digest not in self._held:
-                raise WeightsGone(digest, digest in self._gone)
+                raise WeightsGone(digest, digest in self._gone, self.field)
             imported, _ = self._held[digest]
             self._held[digest] = (imported, now + self.lifetime)
             self._held.move_to_end(digest)
@@ -107,8 +113,16 @@ def resolve(config):
     budget check and the cache key), and a 422 naming `weights` when the task's sizes do not fit it;
     unchanged without."""
     if not getattr(config, "weights", None):
+        if getattr(config, "input", None):
+            raise ConfigError(
+                "input", "input is traced by an uploaded network: name it in `weights` (POST /api/weights)"
+            )
         return config
     imported = STORE.get(config.weights)
+    if getattr(config, "input", None):
+        from app.web.sequences import resolve_input  # your own sequence: its D, not the task's
+
+        return resolve_input(config, imported)
     params = config.task_params()
     D, K = TASKS[config.task].input_size(**params), TASKS[config.task].output_size(**params)
     if imported.input_size != D:
@@ -145,15 +159,15 @@ def summary(digest: str, imported: Imported) -> dict:
     }
 
 
-async def _bounded_body(request: Request) -> bytes:
+async def _bounded_body(request: Request, limit: int = MAX_BODY) -> bytes:
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        raise HTTPException(413, f"the upload has {declared} bytes; the limit is {MAX_BODY} bytes")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"the upload has {declared} bytes; the limit is {limit} bytes")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
-            raise HTTPException(413, f"the upload exceeds the limit of {MAX_BODY} bytes")
+        if len(body) > limit:
+            raise HTTPException(413, f"the upload exceeds the limit of {limit} bytes")
     return bytes(body)
 
 
@@ -161,7 +175,7 @@ def parse_form(body: bytes, content_type: str) -> dict[str, tuple[str | None, by
     """{field name: (filename or None, bytes)} of a multipart/form-data body held in memory."""
     kind, options = parse_options_header(content_type)
     if kind != b"multipart/form-data" or b"boundary" not in options:
-        raise HTTPException(415, "send the weights as multipart/form-data with a field named `file`")
+        raise HTTPException(415, "send the upload as multipart/form-data with a field named `file`")
     parts: dict[str, tuple[str | None, bytes]] = {}
     part = {"headers": {}, "field": b"", "value": b"", "data": bytearray()}
 
