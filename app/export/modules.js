@@ -43,6 +43,14 @@
     if (!response.ok) throw await errorFrom(response);
     return response.json();
   }
+  async function uploadInput(file, targets, signal) {
+    const body = new FormData();
+    body.append("file", file, file.name);
+    if (targets) body.append("targets", targets, targets.name);
+    const response = await fetch("/api/input", { method: "POST", body, signal, headers: { Accept: "application/json" } });
+    if (!response.ok) throw await errorFrom(response);
+    return response.json();
+  }
   function getGradcheck(config, signal) {
     return request("POST", "/api/gradcheck", config, signal);
   }
@@ -2724,7 +2732,7 @@
     { id: "training", keys: ["optimizer", "lr", "clip", "steps", "seconds"] },
     { id: "advanced", collapsed: true, keys: [] }
   ];
-  var HIDDEN = /* @__PURE__ */ new Set(["include_weights", "weights"]);
+  var HIDDEN = /* @__PURE__ */ new Set(["include_weights", "weights", "input"]);
   var ONLY_FOR_TASK = { sentence: "text" };
   function sliderStep(lo, hi) {
     const raw = (hi - lo) / 400;
@@ -3250,8 +3258,48 @@
     }
   };
 
-  // static/js/main.js
+  // static/js/own.js
   var $4 = (id) => document.getElementById(id);
+  function tableOf(fileInput, textArea, name) {
+    const file = fileInput.files?.[0];
+    if (file) return file;
+    const text = textArea.value.trim();
+    return text ? new File([text], name, { type: "text/csv" }) : null;
+  }
+  function wireOwnInput({ onChange: onChange2, table }) {
+    $4("input-use").addEventListener("click", async () => {
+      const x = tableOf($4("input-file"), $4("input-text"), "pasted.csv");
+      if (!x) {
+        $4("input-status").textContent = t("input.empty");
+        return;
+      }
+      const y = tableOf($4("input-targets-file"), $4("input-targets-text"), "pasted-targets.csv");
+      $4("input-status").textContent = t("input.sending");
+      try {
+        const info = await uploadInput(x, y);
+        $4("input-status").textContent = "";
+        onChange2("input", info.input);
+      } catch (error) {
+        $4("input-status").textContent = error instanceof ApiError ? errorText(error, table()) : String(error);
+      }
+    });
+    $4("input-clear").addEventListener("click", () => onChange2("input", null));
+  }
+  function showOwnInput(trace, weights, input) {
+    $4("input-panel").hidden = !weights;
+    if (input) $4("input-panel").open = true;
+    $4("input-clear").hidden = !input;
+    if (input && trace?.task?.name === "input") {
+      const { length, input_size: D, targets } = trace.task;
+      $4("input-status").textContent = t(targets === "given" ? "input.active_targets" : "input.active", { T: length, D });
+    } else if (!input && $4("input-status").dataset.shown) {
+      $4("input-status").textContent = "";
+    }
+    $4("input-status").dataset.shown = input ? "1" : "";
+  }
+
+  // static/js/main.js
+  var $5 = (id) => document.getElementById(id);
   var announce = (what) => document.dispatchEvent(new CustomEvent(`gradflow:${what}`));
   var VIEWS = {
     flow: (d, ctx) => gradientFlow(d.flowSource, ctx),
@@ -3290,7 +3338,7 @@
       views.filter((view) => view !== "flow" || data.flowSource),
       (view) => characters(view, finish(VIEWS[view](data, ctx), ctx))
     );
-    $4("readout-flow").textContent = flowReadout(page.trace, ctx);
+    $5("readout-flow").textContent = flowReadout(page.trace, ctx);
     for (const view of views) {
       const source = view === "flow" ? data.flowSource : data.trace;
       if (CAPTIONS[view] && source) document.querySelector(`#card-${view} .caption`).textContent = CAPTIONS[view](source, ctx);
@@ -3311,7 +3359,7 @@
     }
     traceInFlight = true;
     setLoading(TRACE_VIEWS, true);
-    $4("run-status").textContent = t("status.computing");
+    $5("run-status").textContent = t("status.computing");
     const asked = { ...page.state.values };
     try {
       const preset = page.meta.presets.find((p) => p.name === page.state.get("preset"));
@@ -3326,13 +3374,13 @@
       page.controls.fields.get("preset")?.sync();
       showWeights();
       showBanner(overflowText(page.trace.cells));
-      $4("run-status").textContent = "";
+      $5("run-status").textContent = "";
       draw(TRACE_VIEWS);
       page.badge.schedule();
       announce("trace");
     } catch (error) {
       setLoading(TRACE_VIEWS, false);
-      $4("run-status").textContent = "";
+      $5("run-status").textContent = "";
       page.controls.clearErrors();
       showBanner("");
       page.badge.clear();
@@ -3348,32 +3396,33 @@
   function showWeights() {
     const hash = page.state.get("weights");
     const cell = hash && page.trace ? Object.values(page.trace.cells)[0] : null;
-    $4("weights-status").textContent = cell ? t("weights.active", { cell: t(`cell.${cell.kind}`), H: cell.H, D: page.trace.sizes.D }) : "";
+    $5("weights-status").textContent = cell ? t("weights.active", { cell: t(`cell.${cell.kind}`), H: cell.H, D: page.trace.sizes.D }) : "";
     page.controls.showUpload(cell ? { kind: cell.kind, H: cell.H } : null);
-    $4("weights-clear").hidden = !hash;
+    showOwnInput(page.trace, hash, page.state.get("input"));
+    $5("weights-clear").hidden = !hash;
   }
   async function useWeights(file) {
     if (!file) return;
-    $4("weights-status").textContent = t("weights.uploading", { name: file.name });
+    $5("weights-status").textContent = t("weights.uploading", { name: file.name });
     try {
       const info = await uploadWeights(file);
       onChange("weights", info.weights);
     } catch (error) {
-      $4("weights-status").textContent = error instanceof ApiError ? errorText(error, page.state.table) : String(error);
+      $5("weights-status").textContent = error instanceof ApiError ? errorText(error, page.state.table) : String(error);
     }
   }
   function onRunUpdate() {
     const shown = run.visible();
     const last = shown[shown.length - 1];
     const total = run.info?.config?.steps ?? page.state.request("train").steps ?? page.state.table.steps?.default;
-    $4("train-progress").max = total || 1;
-    $4("train-progress").value = last?.step ?? 0;
-    Object.assign($4("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status, state: run.state });
-    $4("train-counter").textContent = `${formatNumber(last?.step ?? 0, 6)} / ${formatNumber(total, 6)}`;
-    label($4("train-play"), run.playing ? "pause" : run.state === "finished" || run.state === "failed" ? "again" : "play", t(PLAY_LABEL[run.state]));
-    $4("train-play").setAttribute("aria-pressed", String(run.playing));
-    $4("train-play").dataset.state = run.state;
-    for (const id of ["dl-train-csv", "dl-train-json"]) $4(id).hidden = !(run.state === "finished" && run.status === "done");
+    $5("train-progress").max = total || 1;
+    $5("train-progress").value = last?.step ?? 0;
+    Object.assign($5("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status, state: run.state });
+    $5("train-counter").textContent = `${formatNumber(last?.step ?? 0, 6)} / ${formatNumber(total, 6)}`;
+    label($5("train-play"), run.playing ? "pause" : run.state === "finished" || run.state === "failed" ? "again" : "play", t(PLAY_LABEL[run.state]));
+    $5("train-play").setAttribute("aria-pressed", String(run.playing));
+    $5("train-play").dataset.state = run.state;
+    for (const id of ["dl-train-csv", "dl-train-json"]) $5(id).hidden = !(run.state === "finished" && run.status === "done");
     let status = "";
     if (run.state === "failed") {
       if (run.error instanceof ApiError) showError(run.error, errorContext("train"));
@@ -3382,7 +3431,7 @@
       const { key, values: values2 } = runStatus(run, total);
       status = t(key, { ...values2, step: formatNumber(values2.step, 6), total: formatNumber(values2.total, 6) });
     }
-    $4("train-status").textContent = status;
+    $5("train-status").textContent = status;
     if (last && overflowText(last.cells)) showBanner(overflowText(last.cells));
     draw(RUN_VIEWS);
     announce("run");
@@ -3466,7 +3515,7 @@
     page.state.set("projection", on);
     writeURL();
     document.documentElement.dataset.theme = on ? "projection" : "";
-    $4("projection-btn").setAttribute("aria-pressed", String(on));
+    $5("projection-btn").setAttribute("aria-pressed", String(on));
     draw(Object.keys(VIEWS));
     announce("projection");
   }
@@ -3474,9 +3523,9 @@
     const url = location.href;
     try {
       await navigator.clipboard.writeText(url);
-      $4("share-status").textContent = t("share.copied");
+      $5("share-status").textContent = t("share.copied");
     } catch {
-      $4("share-status").textContent = t("share.copy_this", { url });
+      $5("share-status").textContent = t("share.copy_this", { url });
     }
   }
   function pngSettings() {
@@ -3499,24 +3548,28 @@
     }
   }
   function wire() {
-    $4("run-btn").addEventListener("click", refreshTrace);
-    $4("train-play").addEventListener("click", () => run.toggle(page.state.request("train")));
-    $4("train-step").addEventListener("click", () => run.step(page.state.request("train")));
-    $4("train-reset").addEventListener("click", () => {
+    $5("run-btn").addEventListener("click", refreshTrace);
+    $5("train-play").addEventListener("click", () => run.toggle(page.state.request("train")));
+    $5("train-step").addEventListener("click", () => run.step(page.state.request("train")));
+    $5("train-reset").addEventListener("click", () => {
       run.reset();
       draw(TRACE_VIEWS);
     });
-    $4("share-btn").addEventListener("click", share);
-    $4("lang-btn").addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
-    $4("projection-btn").addEventListener("click", () => setProjection(!page.state.get("projection")));
-    $4("banner-close").addEventListener("click", () => showBanner(""));
-    $4("weights-file").addEventListener("change", (event) => useWeights(event.target.files[0]));
-    $4("weights-drop").addEventListener("dragover", (event) => event.preventDefault());
-    $4("weights-drop").addEventListener("drop", (event) => {
+    $5("share-btn").addEventListener("click", share);
+    $5("lang-btn").addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
+    $5("projection-btn").addEventListener("click", () => setProjection(!page.state.get("projection")));
+    $5("banner-close").addEventListener("click", () => showBanner(""));
+    $5("weights-file").addEventListener("change", (event) => useWeights(event.target.files[0]));
+    $5("weights-drop").addEventListener("dragover", (event) => event.preventDefault());
+    $5("weights-drop").addEventListener("drop", (event) => {
       event.preventDefault();
       useWeights(event.dataTransfer.files[0]);
     });
-    $4("weights-clear").addEventListener("click", () => onChange("weights", null));
+    $5("weights-clear").addEventListener("click", () => {
+      page.state.set("input", null);
+      onChange("weights", null);
+    });
+    wireOwnInput({ onChange, table: () => page.state.table });
     NARROW.addEventListener("change", () => draw(Object.keys(VIEWS)));
     for (const button2 of document.querySelectorAll("[data-download='png']")) {
       button2.addEventListener("click", () => downloadPng(button2.dataset.view, `gradflow-${button2.dataset.view}`, pngSettings()));
@@ -3538,11 +3591,11 @@
     }
     translatePage();
     document.documentElement.dataset.theme = page.state.get("projection") ? "projection" : "";
-    $4("projection-btn").setAttribute("aria-pressed", String(Boolean(page.state.get("projection"))));
-    page.controls = new Controls($4("controls-body"), { meta, state: page.state, onChange, onPreset, payloads: currentPayloads });
+    $5("projection-btn").setAttribute("aria-pressed", String(Boolean(page.state.get("projection"))));
+    page.controls = new Controls($5("controls-body"), { meta, state: page.state, onChange, onPreset, payloads: currentPayloads });
     page.controls.build(language());
-    page.badge = new VerifyBadge($4("verify-badge"), () => page.state.request("gradcheck"));
-    if (NARROW.matches) $4("settings").open = false;
+    page.badge = new VerifyBadge($5("verify-badge"), () => page.state.request("gradcheck"));
+    if (NARROW.matches) $5("settings").open = false;
     const topbar = document.querySelector(".topbar");
     new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-height", `${topbar.offsetHeight}px`)).observe(topbar);
     wire();

@@ -55,6 +55,16 @@ export async function uploadWeights(file, signal) {
   return response.json();
 }
 
+/** POST /api/input: your own input sequence (a file or pasted CSV) and optional targets; answers its hash and sizes. */
+export async function uploadInput(file, targets, signal) {
+  const body = new FormData();
+  body.append("file", file, file.name);
+  if (targets) body.append("targets", targets, targets.name);
+  const response = await fetch("/api/input", { method: "POST", body, signal, headers: { Accept: "application/json" } });
+  if (!response.ok) throw await errorFrom(response);
+  return response.json();
+}
+
 /** POST /api/gradcheck: analytic gradients against the complex-step derivative (app/core/gradcheck.py). */
 export function getGradcheck(config, signal) {
   return request("POST", "/api/gradcheck", config, signal);

@@ -18,8 +18,8 @@ const GROUPS = [
   { id: "advanced", collapsed: true, keys: [] },
 ];
 // Parameters without a control: include_weights only changes the payload (the page needs no weights);
-// weights names an uploaded network, set by an upload rather than typed.
-const HIDDEN = new Set(["include_weights", "weights"]);
+// weights and input name uploads (a network, your own numbers), set by an upload rather than typed.
+const HIDDEN = new Set(["include_weights", "weights", "input"]);
 // Parameters that only one task reads: shown while that task is chosen.
 const ONLY_FOR_TASK = { sentence: "text" };
 

@@ -22,6 +22,7 @@ import { errorText, overflowText, showBanner, showError } from "./messages.js";
 import { downloadPng, redraw, setLoading } from "./render.js";
 import { State, buildTable } from "./state.js";
 import { label } from "./icons.js";
+import { showOwnInput, wireOwnInput } from "./own.js";
 import { setScenes } from "./lesson/scenes.js";
 import { PLAY_LABEL, TrainingRun, runStatus } from "./train.js";
 
@@ -151,6 +152,7 @@ function showWeights() {
   const cell = hash && page.trace ? Object.values(page.trace.cells)[0] : null;
   $("weights-status").textContent = cell ? t("weights.active", { cell: t(`cell.${cell.kind}`), H: cell.H, D: page.trace.sizes.D }) : "";
   page.controls.showUpload(cell ? { kind: cell.kind, H: cell.H } : null); // its cells and H, fixed
+  showOwnInput(page.trace, hash, page.state.get("input"));
   $("weights-clear").hidden = !hash;
 }
 
@@ -349,7 +351,11 @@ function wire() {
     event.preventDefault();
     useWeights(event.dataTransfer.files[0]);
   });
-  $("weights-clear").addEventListener("click", () => onChange("weights", null));
+  $("weights-clear").addEventListener("click", () => {
+    page.state.set("input", null); // your numbers were the upload's input
+    onChange("weights", null);
+  });
+  wireOwnInput({ onChange, table: () => page.state.table });
   NARROW.addEventListener("change", () => draw(Object.keys(VIEWS)));
   for (const button of document.querySelectorAll("[data-download='png']")) {
     button.addEventListener("click", () => downloadPng(button.dataset.view, `gradflow-${button.dataset.view}`, pngSettings()));

@@ -113,3 +113,57 @@ def test_upload_an_lstm_type_a_sentence_see_its_characters(page, guard, server_u
     page.wait_for_function("() => !document.getElementById('ctl-H').disabled")
     assert page.input_value("#ctl-H") == "32"
     assert not page.is_disabled("#ctl-cells-rnn") and page.locator("[data-key=H] .field-note").count() == 0
+
+
+def adding_lstm_npz() -> bytes:
+    """An nn.LSTM(2, 6) with its nn.Linear(6, 1) readout (the adding task's sizes)."""
+    rng = np.random.default_rng(0)
+    arrays = {
+        "rnn.weight_ih_l0": 0.5 * rng.standard_normal((24, 2)),
+        "rnn.weight_hh_l0": 0.5 * rng.standard_normal((24, 6)),
+        "rnn.bias_ih_l0": 0.3 * rng.standard_normal(24),
+        "rnn.bias_hh_l0": 0.3 * rng.standard_normal(24),
+        "fc.weight": rng.standard_normal((1, 6)),
+        "fc.bias": rng.standard_normal(1),
+    }
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_paste_your_own_numbers_for_the_upload(page, guard, server_url, helpers, tmp_path, lang):
+    guard.expect("status of 422")
+    page.goto(f"{server_url}/?T=20&lang={lang}")
+    drawn = helpers.wait_drawn(page, "hidden")
+    assert not page.is_visible("#input-panel")  # only for an uploaded network
+    path = tmp_path / "model.npz"
+    path.write_bytes(adding_lstm_npz())
+    page.set_input_files("#weights-file", str(path))
+    drawn = helpers.wait_drawn(page, "hidden", drawn)
+    page.wait_for_selector("#input-panel", state="visible")
+    page.click("#input-panel > summary")  # folded until opened, so the settings keep their room
+
+    x = np.round(np.random.default_rng(1).uniform(-1, 1, (12, 2)), 3)
+    page.fill("#input-text", "\n".join(f"{a}, {b}" for a, b in x))
+    page.fill("#input-targets-text", "\n".join(str(v) for v in np.round(x.sum(axis=1), 3)))
+    page.click("#input-use")
+    helpers.wait_drawn(page, "hidden", drawn)
+    page.wait_for_function("() => new URLSearchParams(location.search).has('input')")
+    page.wait_for_function("() => document.getElementById('input-status').textContent.includes('12')")
+    inputs = page.evaluate("() => (document.getElementById('chart-hidden').data || [])[0].x.length")
+    assert inputs == 12  # the charts run over your 12 steps
+    shots(page, helpers, f"numbers-{lang}")
+
+    page.fill("#input-text", "0.5, 1\n0.2, oops\n")
+    page.fill("#input-targets-text", "")
+    page.click("#input-use")
+    page.wait_for_function(
+        "() => document.getElementById('input-status').textContent.includes(\"line 2, column 2: 'oops'\")"
+    )
+    page.locator("#input-status").scroll_into_view_if_needed()
+    shots(page, helpers, f"numbers-bad-{lang}")
+
+    page.click("#weights-clear")  # the numbers were the upload's: both go
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('input')")
+    page.wait_for_selector("#input-panel", state="hidden")
