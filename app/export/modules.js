@@ -630,7 +630,7 @@
       if (!Array.isArray(x) || !x.length || !x.every((v) => Number.isInteger(v) && v >= 1 && v <= T)) continue;
       const key = `xaxis${(d.xaxis || "x").slice(1)}`;
       const axis2 = layout[key] || {};
-      const title = axis2.title?.text ? { ...axis2.title, text: ctx.t("axis.t_chars") } : axis2.title;
+      const title = axis2.title?.text === ctx.t("axis.t") ? { ...axis2.title, text: ctx.t("axis.t_chars") } : axis2.title;
       layout[key] = { ...axis2, ...ticks, title, tickfont: { ...axis2.tickfont, size: Math.max(axis2.tickfont?.size ?? 0, size) } };
       const kind = d.meta?.cell;
       if (!predict || !kind || !(d.type === "scatter" || d.type === "bar") || !d.hovertemplate) continue;

@@ -79,7 +79,8 @@ export function withCharacters(figure, trace, ctx, { predict = true } = {}) {
     if (!Array.isArray(x) || !x.length || !x.every((v) => Number.isInteger(v) && v >= 1 && v <= T)) continue;
     const key = `xaxis${(d.xaxis || "x").slice(1)}`;
     const axis = layout[key] || {};
-    const title = axis.title?.text ? { ...axis.title, text: ctx.t("axis.t_chars") } : axis.title;
+    // "time step t" becomes "character x_t read at step t"; another title (the input step s) stays
+    const title = axis.title?.text === ctx.t("axis.t") ? { ...axis.title, text: ctx.t("axis.t_chars") } : axis.title;
     layout[key] = { ...axis, ...ticks, title, tickfont: { ...axis.tickfont, size: Math.max(axis.tickfont?.size ?? 0, size) } };
     const kind = d.meta?.cell;
     if (!predict || !kind || !(d.type === "scatter" || d.type === "bar") || !d.hovertemplate) continue;
