@@ -143,7 +143,11 @@ def plain_message(error: dict) -> tuple[str, str, Any]:
         return field, f"{field} must be a list (got {_shown(got)})", None
     if kind == "string_unicode":
         return field, f"{field} must be valid Unicode text (a lone surrogate such as \\ud800 is not)", None
-    if kind in ("string_type", "string_too_long", "string_too_short"):
+    if kind in ("string_too_long", "string_too_short"):
+        key, words = ("max_length", "at most") if kind == "string_too_long" else ("min_length", "at least")
+        n = ctx.get(key)
+        return field, f"{field} must be {words} {n} character{'s' * (n != 1)} long (got {_shown(got)})", n
+    if kind == "string_type":
         return field, f"{field} must be a text value within its length limit (got {_shown(got)})", None
     if kind == "json_invalid":
         return "body", f"the request body is not valid JSON ({ctx.get('error', 'parse error')})", None
