@@ -9,7 +9,6 @@ projected tally at 1280×720 and 1920×1080, and a student's phone with the ques
 English and Korean.
 """
 
-import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -105,7 +104,9 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         # ---- three students join: two phones (English, Korean) and a laptop ----------------------------------
         students = []
         for locale, viewport in (("en-US", PHONE), ("ko-KR", PHONE), ("en-US", None)):
-            ctx, page = open_page(browser, guard, f"{server_url}/?class={class_id}", locale=locale, viewport=viewport)
+            ctx, page = open_page(
+                browser, guard, f"{server_url}/?class={class_id}", locale=locale, viewport=viewport
+            )
             contexts.append(ctx)
             page.wait_for_function("() => document.body.classList.contains('live-following')")
             students.append(page)
@@ -114,7 +115,9 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         for s in students:
             wait_scene(s, 1)
             assert s.is_hidden("#live-detach") is False and s.is_hidden(".layout > .panel")
-        teacher.wait_for_function("() => /3/.test(document.getElementById('live-status').textContent)", timeout=10_000)
+        teacher.wait_for_function(
+            "() => /3/.test(document.getElementById('live-status').textContent)", timeout=10_000
+        )
 
         # ---- a scene change and a settings change reach every student ----------------------------------------
         teacher.keyboard.press("PageDown")
@@ -124,7 +127,9 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         teacher.fill("#ctl-T", "37")
         teacher.press("#ctl-T", "Enter")
         teacher.wait_for_function("() => new URLSearchParams(location.search).get('T') === '37'")
-        teacher.evaluate("() => document.activeElement.blur()")  # the keys below are the page's, not the box's
+        teacher.evaluate(
+            "() => document.activeElement.blur()"
+        )  # the keys below are the page's, not the box's
         expected = query_of(teacher)
         for s in students:
             wait_query(s, expected)
@@ -168,7 +173,9 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         a.wait_for_function("() => /in/.test(document.querySelector('.live-q-status').textContent)")
         # a second vote from the same device does not count
         device = a.evaluate("() => localStorage.getItem('gradflow.device')")
-        again = api(a, "POST", f"/api/class/{class_id}/questions/{qid}/answers", {"device": device, "choice": "c"})
+        again = api(
+            a, "POST", f"/api/class/{class_id}/questions/{qid}/answers", {"device": device, "choice": "c"}
+        )
         assert again == {"status": 200, "body": {"counted": False}}
         teacher.wait_for_function(
             "() => document.querySelector('.live-choice[data-choice=b] .live-count')?.textContent === '2'",
@@ -186,7 +193,13 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         for width, height in ((1280, 720), (1920, 1080)):
             teacher.set_viewport_size({"width": width, "height": height})
             teacher.wait_for_timeout(300)
-            found = teacher.evaluate(MEASURE, {"panels": ["#live-question", "#live-bar"], "onScreenPanels": ["#live-question", "#live-bar"]})
+            found = teacher.evaluate(
+                MEASURE,
+                {
+                    "panels": ["#live-question", "#live-bar"],
+                    "onScreenPanels": ["#live-question", "#live-bar"],
+                },
+            )
             tally_text = [x for x in found["text"] if "live-" in x["where"]]
             assert tally_text, "no tally text measured"
             small = [x for x in tally_text if x["px"] < SMALLEST]
