@@ -184,7 +184,9 @@ def test_a_question_body_is_strict_and_bounded(client, body, field):
 def test_opening_a_question_closes_the_open_one(client):
     sid, teacher = start(client)
     first = ask(client, sid, teacher)["qid"]
-    second = ask(client, sid, teacher)
+    second = ask(client, sid, teacher, {"scene": "bptt"})
+    assert second["scene"] == "bptt" and second["text"] is None
+    assert [c["text"] for c in second["choices"]] == [None] * len(second["choices"])
     assert vote(client, sid, first, "device-one").status_code == 409
     assert client.get(f"/api/class/{sid}").json()["question"]["qid"] == second["qid"]
     closed = client.post(f"/api/class/{sid}/questions/{second['qid']}/close", headers=teacher)
