@@ -305,3 +305,17 @@ def test_a_full_class_refuses_one_more_follower_and_takes_one_after_a_leaves():
         while http.get(f"/api/class/{sid}").json()["students"] and time.monotonic() < deadline:
             time.sleep(0.05)
         assert http.get(f"/api/class/{sid}").json()["students"] == 0
+
+
+def test_a_class_on_every_interface_lets_students_in_by_the_laptops_address(monkeypatch):
+    monkeypatch.setattr("app.web.hosts.interface_addresses", lambda: ["192.0.2.7"])
+    monkeypatch.setattr("app.web.classroom.interface_addresses", lambda: ["192.0.2.7"])
+    with make_client(host="0.0.0.0", port=8000) as teacher_side:
+        sid, _ = start(teacher_side)
+        assert teacher_side.get(f"/api/class/{sid}").status_code == 200
+        joined = teacher_side.post("/api/class").json()["join_url"]
+        assert joined.startswith("http://192.0.2.7:8000/?class=")
+        student = TestClient(teacher_side.app, base_url="http://192.0.2.7:8000")
+        assert student.get(f"/api/class/{sid}").json()["students"] == 0
+        stranger = TestClient(teacher_side.app, base_url="http://rebound.example")
+        assert stranger.get(f"/api/class/{sid}").status_code == 400
