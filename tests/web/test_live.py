@@ -1,6 +1,7 @@
 """The live class (/api/class): who may do what, votes, bounds, idle expiry, and the event streams on a real
 uvicorn (a follower is sent the current state first, every change, and `end` before its stream closes)."""
 
+import asyncio
 import contextlib
 import json
 import threading
@@ -207,6 +208,24 @@ def test_a_session_whose_teacher_is_silent_ends_after_the_idle_time():
         now[0] += 1
         assert c.get(f"/api/class/{sid}").status_code == 410
         assert c.post("/api/class").status_code == 201  # its place is free again
+
+
+def test_an_idle_session_ends_on_its_own_and_its_followers_are_sent_end(monkeypatch):
+    """Without any request: the store looks for idle sessions every SWEEP_SECONDS while one is live."""
+    monkeypatch.setattr(live, "SWEEP_SECONDS", 0.01)
+    now = [0.0]
+
+    async def scenario():
+        store = Store(clock=lambda: now[0], idle_seconds=60)
+        session = store.create()
+        stream = session.join(bound=5)
+        now[0] = 60.0
+        await asyncio.sleep(0.1)
+        return store, session, await stream.next()
+
+    store, session, last = asyncio.run(scenario())
+    assert session.ended and not store.sessions and store.was_ended(session.id)
+    assert last == ("end", "{}")
 
 
 def test_a_slow_stream_keeps_only_the_newest_view_and_a_stalled_one_is_ended():

@@ -100,3 +100,21 @@ def test_malformed_question_data_is_refused(question, error):
     scene = {"id": "bptt", "preset": "bptt", "question": question}
     with pytest.raises(ValueError, match=error):
         _question(scene, PRESETS["bptt"], {lang: words(lang) for lang in LANGUAGES})
+
+
+def test_a_reveal_computes_the_answer_when_the_server_was_busy_as_the_question_was_asked():
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
+        limiter = client.app.state.limiter
+        started = client.post("/api/class").json()
+        sid, key = started["id"], {"X-Class-Key": started["teacher_secret"]}
+        for _ in range(limiter.max_concurrent):
+            limiter.acquire()  # every computation slot taken: the warm-up is refused
+        qid = client.post(f"/api/class/{sid}/questions", json={"scene": "truncated"}, headers=key).json()[
+            "qid"
+        ]
+        busy = client.post(f"/api/class/{sid}/questions/{qid}/reveal", headers=key)
+        assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+        for _ in range(limiter.max_concurrent):
+            limiter.release()
+        answer = client.post(f"/api/class/{sid}/questions/{qid}/reveal", headers=key)
+        assert answer.status_code == 200 and answer.json()["correct"] == "thirty"

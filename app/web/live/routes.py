@@ -7,6 +7,7 @@ answer, once per question per device, within a rate limit. Sessions live in this
 (session.py), which is why a live class needs a single worker process.
 """
 
+import asyncio
 import logging
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from app.web.classroom import classroom_urls
 from app.web.connections import connection_bound
 from app.web.encode import dumps
 from app.web.errors import ConfigError, ErrorBody
+from app.web.limits import Busy
 from app.web.live.questions import QUESTIONS, correct_choice
 from app.web.live.session import (
     MAX_STUDENTS,
@@ -324,7 +326,21 @@ async def ask(request: Request, session_id: SessionId, body: QuestionBody, key: 
         question = session.ask(scene, text, choices, correct)
     except Full as exc:
         raise HTTPException(409, exc.message) from None
+    if scene is not None:  # computed (or found in the cache) while the class answers, so reveal is quick
+        question.warm = asyncio.ensure_future(correct_choice(request, scene))
+        question.warm.add_done_callback(lambda task: task.cancelled() or task.exception())
     return question.public()
+
+
+async def lesson_answer(request: Request, question: Question) -> str | None:
+    """The lesson question's correct choice: what the warm-up computed, or computed now if it failed (the
+    server was busy when the question was asked)."""
+    if question.warm is not None:
+        try:
+            return await asyncio.shield(question.warm)
+        except Busy:
+            pass
+    return await correct_choice(request, question.scene)
 
 
 @router.post(
@@ -358,7 +374,7 @@ async def reveal(request: Request, session_id: SessionId, qid: QuestionId, key: 
     session = teacher(request, session_id, key)
     question = open_question(session, qid)
     if question.scene is not None:
-        correct = await correct_choice(request, question.scene)
+        correct = await lesson_answer(request, question)
         question = open_question(session, qid)  # the teacher may have moved on while it was computed
     else:
         correct = None if question.correct is None else CHOICE_IDS[question.correct]

@@ -121,6 +121,7 @@ class Question:
     votes: dict[str, str] = field(default_factory=dict)  # device -> choice id
     state: str = "open"  # open | revealed | closed
     revealed: dict | None = None
+    warm: asyncio.Task | None = None  # a lesson question's correct choice, computed while students answer
 
     def public(self) -> dict:
         """What students see: no tally, no correct choice."""
