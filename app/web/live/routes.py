@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 from sse_starlette.sse import SendTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
@@ -241,8 +241,8 @@ async def follow(stream: Stream):
         item = await stream.next()
         if item is None:  # it fell too far behind; its browser reconnects and is sent the current state
             return
-        name, data = item
-        yield ServerSentEvent(data, event=name, sep="\n")
+        name, frame = item
+        yield frame
         if name == "end":
             return
 
