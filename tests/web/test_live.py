@@ -4,6 +4,7 @@ uvicorn (a follower is sent the current state first, every change, and `end` bef
 import asyncio
 import contextlib
 import json
+import socket
 import threading
 import time
 
@@ -263,6 +264,7 @@ def real_server(**settings):
         time.sleep(0.05)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            http.app = app  # the server's app, to look at its sessions
             yield http
     finally:
         server.should_exit = True
@@ -337,3 +339,26 @@ def test_a_class_on_every_interface_lets_students_in_by_the_laptops_address(monk
         assert student.get(f"/api/class/{sid}").json()["students"] == 0
         stranger = TestClient(teacher_side.app, base_url="http://rebound.example")
         assert stranger.get(f"/api/class/{sid}").status_code == 400
+
+
+def test_a_student_who_stops_reading_holds_one_view_and_does_not_hold_up_the_others():
+    """A phone that stops reading: once the socket buffers are full, the server keeps only the newest view
+    for it, while a student who reads receives every change."""
+    with real_server() as http:
+        sid, teacher = start(http)
+        host, port = http.base_url.host, http.base_url.port
+        stalled = socket.socket()
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled.connect((host, port))
+        stalled.sendall(f"GET /api/class/{sid}/events HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        big = {"train": {"loss": [0.123456] * 2500}}  # about 20 KB, like a training run's progress
+        with http.stream("GET", f"/api/class/{sid}/events") as reading:
+            lines = reading.iter_lines()
+            for seq in range(1, 201):
+                http.put(f"/api/class/{sid}/view", json={"view": big | {"step": seq}}, headers=teacher)
+                assert read_events(lines, 1)[0][1]["seq"] == seq
+            (session,) = http.app.state.live.sessions.values()
+            (slow,) = [s for s in session.streams if s.dropped_views]
+            assert [name for name, _ in slow.pending] == ["view"]
+            assert slow.pending[0][1].startswith(b'event: view\ndata: {"seq":200,')
+        stalled.close()
