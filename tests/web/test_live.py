@@ -4,6 +4,7 @@ uvicorn (a follower is sent the current state first, every change, and `end` bef
 import asyncio
 import contextlib
 import json
+import os
 import socket
 import threading
 import time
@@ -362,3 +363,20 @@ def test_a_student_who_stops_reading_holds_one_view_and_does_not_hold_up_the_oth
             assert [name for name, _ in slow.pending] == ["view"]
             assert slow.pending[0][1].startswith(b'event: view\ndata: {"seq":200,')
         stalled.close()
+
+
+def test_a_low_file_limit_is_said_when_a_class_starts(monkeypatch, capsys, caplog):
+    """macOS's default file limit (256) leaves 192 connections: the class is smaller, and the teacher is told
+    how to lift it, by `gradflow serve --class` and in the server's log when the page starts a class."""
+    from app.cli.serve import start_class
+    from app.web.live.session import AT_START
+
+    monkeypatch.setattr("app.web.live.routes.connection_bound", lambda configured: 192)
+    assert student_bound(Settings()) == 142
+    start_class(Settings(), "http://127.0.0.1:8000/")
+    os.environ.pop(AT_START)  # what the server would read; this test starts none
+    printed = capsys.readouterr().out
+    assert "can follow only 142 students in a class (not 250)" in printed and "ulimit -n 1024" in printed
+    with make_client() as c:
+        assert c.post("/api/class").json()["max_students"] == 142
+    assert any("ulimit -n 1024" in r.getMessage() for r in caplog.records)
