@@ -18,7 +18,7 @@ from app.bench.api_latency import free_port
 from app.main import create_app
 from app.settings import Settings
 from app.web.live import session as live
-from app.web.live.routes import student_bound
+from app.web.live.routes import join_url, student_bound
 from app.web.live.session import (
     MAX_PENDING,
     MAX_QUESTIONS,
@@ -242,6 +242,14 @@ def test_a_slow_stream_keeps_only_the_newest_view_and_a_stalled_one_is_ended():
     for i in range(MAX_PENDING):
         stream.push(event("closed", {"qid": f"q{i}"}))
     assert stream.overflowed and len(stream.pending) <= MAX_PENDING + 2
+
+
+def test_the_join_link_is_the_servers_own_address_never_the_host_header():
+    assert join_url(Settings(port=8123), "abc") == "http://127.0.0.1:8123/?class=abc"
+    assert join_url(Settings(host="::1", port=80), "abc") == "http://[::1]:80/?class=abc"
+    assert (
+        join_url(Settings(public_url="https://lab.example/x/"), "abc") == "https://lab.example/x/?class=abc"
+    )
 
 
 def test_a_low_file_limit_lowers_the_class_size():

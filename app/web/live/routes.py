@@ -53,7 +53,8 @@ WORDS = {
     410: "The class session has ended.",
     422: "A field out of bounds, unknown or mistyped; `message` names the field.",
     429: "Too many answers from this device or address; retry after Retry-After seconds.",
-    503: "The server holds as many class sessions, or the class as many students, as it allows.",
+    503: "The server holds as many class sessions, or the class as many students, as it allows; or (reveal) "
+    "every computation slot is taken: retry after Retry-After seconds.",
 }
 _RETRY = {"Retry-After": {"schema": {"type": "string"}, "description": "seconds"}}
 
@@ -62,7 +63,7 @@ def responses(*statuses: int) -> dict:
     out = {}
     for status in statuses:
         out[status] = {"model": ErrorBody, "description": WORDS[status]}
-        if status == 429:
+        if status in (429, 503):
             out[status]["headers"] = _RETRY
     return out
 
@@ -157,10 +158,15 @@ def open_question(session: Session, qid: str) -> Question:
     return question
 
 
-def join_url(request: Request, session_id: str) -> str:
-    urls = classroom_urls(request.app.state.settings)
-    base = urls[0] if urls else str(request.base_url)
-    return f"{base}?class={session_id}"
+def join_url(settings, session_id: str) -> str:
+    """The students' link: at the first address students can reach, or (the server is not reachable from
+    the network, and the page says so) at the address it is bound to. Never built from the Host header."""
+    urls = classroom_urls(settings)
+    if urls:
+        return f"{urls[0]}?class={session_id}"
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.port}/?class={session_id}"
 
 
 def start_warning(settings) -> str | None:
@@ -191,7 +197,7 @@ def created(request: Request, session: Session) -> Created:
     return Created(
         id=session.id,
         teacher_secret=session.secret,
-        join_url=join_url(request, session.id),
+        join_url=join_url(request.app.state.settings, session.id),
         expires_after_idle_s=int(live_store(request).idle_seconds),
         max_students=student_bound(request.app.state.settings),
     )
