@@ -1,8 +1,11 @@
 """The live class (/api/class): who may do what, votes, bounds, idle expiry, and the event streams on a real
 uvicorn (a follower is sent the current state first, every change, and `end` before its stream closes)."""
 
+import asyncio
 import contextlib
 import json
+import os
+import socket
 import threading
 import time
 
@@ -15,7 +18,7 @@ from app.bench.api_latency import free_port
 from app.main import create_app
 from app.settings import Settings
 from app.web.live import session as live
-from app.web.live.routes import student_bound
+from app.web.live.routes import join_url, student_bound
 from app.web.live.session import (
     MAX_PENDING,
     MAX_QUESTIONS,
@@ -184,7 +187,9 @@ def test_a_question_body_is_strict_and_bounded(client, body, field):
 def test_opening_a_question_closes_the_open_one(client):
     sid, teacher = start(client)
     first = ask(client, sid, teacher)["qid"]
-    second = ask(client, sid, teacher)
+    second = ask(client, sid, teacher, {"scene": "bptt"})
+    assert second["scene"] == "bptt" and second["text"] is None
+    assert [c["text"] for c in second["choices"]] == [None] * len(second["choices"])
     assert vote(client, sid, first, "device-one").status_code == 409
     assert client.get(f"/api/class/{sid}").json()["question"]["qid"] == second["qid"]
     closed = client.post(f"/api/class/{sid}/questions/{second['qid']}/close", headers=teacher)
@@ -207,19 +212,44 @@ def test_a_session_whose_teacher_is_silent_ends_after_the_idle_time():
         assert c.post("/api/class").status_code == 201  # its place is free again
 
 
+def test_an_idle_session_ends_on_its_own_and_its_followers_are_sent_end(monkeypatch):
+    """Without any request: the store looks for idle sessions every SWEEP_SECONDS while one is live."""
+    monkeypatch.setattr(live, "SWEEP_SECONDS", 0.01)
+    now = [0.0]
+
+    async def scenario():
+        store = Store(clock=lambda: now[0], idle_seconds=60)
+        session = store.create()
+        stream = session.join(bound=5)
+        now[0] = 60.0
+        await asyncio.sleep(0.1)
+        return store, session, await stream.next()
+
+    store, session, last = asyncio.run(scenario())
+    assert session.ended and not store.sessions and store.was_ended(session.id)
+    assert last == ("end", b"event: end\ndata: {}\n\n")
+
+
 def test_a_slow_stream_keeps_only_the_newest_view_and_a_stalled_one_is_ended():
     stream = Stream()
     for seq in range(100):
         stream.push(event("view", {"seq": seq}))
     stream.push(event("question", {"qid": "q1"}))
     stream.push(event("view", {"seq": 100}))
-    assert [(name, json.loads(data)) for name, data in stream.pending] == [
-        ("question", {"qid": "q1"}),
-        ("view", {"seq": 100}),
-    ]
+    assert list(stream.pending) == [event("question", {"qid": "q1"}), event("view", {"seq": 100})]
+    assert stream.pending[1][1] == b'event: view\ndata: {"seq":100}\n\n'
+    assert stream.dropped_views == 100
     for i in range(MAX_PENDING):
         stream.push(event("closed", {"qid": f"q{i}"}))
     assert stream.overflowed and len(stream.pending) <= MAX_PENDING + 2
+
+
+def test_the_join_link_is_the_servers_own_address_never_the_host_header():
+    assert join_url(Settings(port=8123), "abc") == "http://127.0.0.1:8123/?class=abc"
+    assert join_url(Settings(host="::1", port=80), "abc") == "http://[::1]:80/?class=abc"
+    assert (
+        join_url(Settings(public_url="https://lab.example/x/"), "abc") == "https://lab.example/x/?class=abc"
+    )
 
 
 def test_a_low_file_limit_lowers_the_class_size():
@@ -243,6 +273,7 @@ def real_server(**settings):
         time.sleep(0.05)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            http.app = app  # the server's app, to look at its sessions
             yield http
     finally:
         server.should_exit = True
@@ -303,3 +334,57 @@ def test_a_full_class_refuses_one_more_follower_and_takes_one_after_a_leaves():
         while http.get(f"/api/class/{sid}").json()["students"] and time.monotonic() < deadline:
             time.sleep(0.05)
         assert http.get(f"/api/class/{sid}").json()["students"] == 0
+
+
+def test_a_class_on_every_interface_lets_students_in_by_the_laptops_address(monkeypatch):
+    monkeypatch.setattr("app.web.hosts.interface_addresses", lambda: ["192.0.2.7"])
+    monkeypatch.setattr("app.web.classroom.interface_addresses", lambda: ["192.0.2.7"])
+    with make_client(host="0.0.0.0", port=8000) as teacher_side:
+        sid, _ = start(teacher_side)
+        assert teacher_side.get(f"/api/class/{sid}").status_code == 200
+        joined = teacher_side.post("/api/class").json()["join_url"]
+        assert joined.startswith("http://192.0.2.7:8000/?class=")
+        student = TestClient(teacher_side.app, base_url="http://192.0.2.7:8000")
+        assert student.get(f"/api/class/{sid}").json()["students"] == 0
+        stranger = TestClient(teacher_side.app, base_url="http://rebound.example")
+        assert stranger.get(f"/api/class/{sid}").status_code == 400
+
+
+def test_a_student_who_stops_reading_holds_one_view_and_does_not_hold_up_the_others():
+    """A phone that stops reading: once the socket buffers are full, the server keeps only the newest view
+    for it, while a student who reads receives every change."""
+    with real_server() as http:
+        sid, teacher = start(http)
+        host, port = http.base_url.host, http.base_url.port
+        stalled = socket.socket()
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stalled.connect((host, port))
+        stalled.sendall(f"GET /api/class/{sid}/events HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        big = {"train": {"loss": [0.123456] * 2500}}  # about 20 KB, like a training run's progress
+        with http.stream("GET", f"/api/class/{sid}/events") as reading:
+            lines = reading.iter_lines()
+            for seq in range(1, 201):
+                http.put(f"/api/class/{sid}/view", json={"view": big | {"step": seq}}, headers=teacher)
+                assert read_events(lines, 1)[0][1]["seq"] == seq
+            (session,) = http.app.state.live.sessions.values()
+            (slow,) = [s for s in session.streams if s.dropped_views]
+            assert [name for name, _ in slow.pending] == ["view"]
+            assert slow.pending[0][1].startswith(b'event: view\ndata: {"seq":200,')
+        stalled.close()
+
+
+def test_a_low_file_limit_is_said_when_a_class_starts(monkeypatch, capsys, caplog):
+    """macOS's default file limit (256) leaves 192 connections: the class is smaller, and the teacher is told
+    how to lift it, by `gradflow serve --class` and in the server's log when the page starts a class."""
+    from app.cli.serve import start_class
+    from app.web.live.session import AT_START
+
+    monkeypatch.setattr("app.web.live.routes.connection_bound", lambda configured: 192)
+    assert student_bound(Settings()) == 142
+    start_class(Settings(), "http://127.0.0.1:8000/")
+    os.environ.pop(AT_START)  # what the server would read; this test starts none
+    printed = capsys.readouterr().out
+    assert "can follow only 142 students in a class (not 250)" in printed and "ulimit -n 1024" in printed
+    with make_client() as c:
+        assert c.post("/api/class").json()["max_students"] == 142
+    assert any("ulimit -n 1024" in r.getMessage() for r in caplog.records)

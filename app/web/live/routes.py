@@ -7,13 +7,14 @@ answer, once per question per device, within a rate limit. Sessions live in this
 (session.py), which is why a live class needs a single worker process.
 """
 
+import asyncio
 import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 from sse_starlette.sse import SendTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
@@ -22,6 +23,7 @@ from app.web.classroom import classroom_urls
 from app.web.connections import connection_bound
 from app.web.encode import dumps
 from app.web.errors import ConfigError, ErrorBody
+from app.web.limits import Busy
 from app.web.live.questions import QUESTIONS, correct_choice
 from app.web.live.session import (
     MAX_STUDENTS,
@@ -51,7 +53,8 @@ WORDS = {
     410: "The class session has ended.",
     422: "A field out of bounds, unknown or mistyped; `message` names the field.",
     429: "Too many answers from this device or address; retry after Retry-After seconds.",
-    503: "The server holds as many class sessions, or the class as many students, as it allows.",
+    503: "The server holds as many class sessions, or the class as many students, as it allows; or (reveal) "
+    "every computation slot is taken: retry after Retry-After seconds.",
 }
 _RETRY = {"Retry-After": {"schema": {"type": "string"}, "description": "seconds"}}
 
@@ -60,7 +63,7 @@ def responses(*statuses: int) -> dict:
     out = {}
     for status in statuses:
         out[status] = {"model": ErrorBody, "description": WORDS[status]}
-        if status == 429:
+        if status in (429, 503):
             out[status]["headers"] = _RETRY
     return out
 
@@ -155,10 +158,15 @@ def open_question(session: Session, qid: str) -> Question:
     return question
 
 
-def join_url(request: Request, session_id: str) -> str:
-    urls = classroom_urls(request.app.state.settings)
-    base = urls[0] if urls else str(request.base_url)
-    return f"{base}?class={session_id}"
+def join_url(settings, session_id: str) -> str:
+    """The students' link: at the first address students can reach, or (the server is not reachable from
+    the network, and the page says so) at the address it is bound to. Never built from the Host header."""
+    urls = classroom_urls(settings)
+    if urls:
+        return f"{urls[0]}?class={session_id}"
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.port}/?class={session_id}"
 
 
 def start_warning(settings) -> str | None:
@@ -189,7 +197,7 @@ def created(request: Request, session: Session) -> Created:
     return Created(
         id=session.id,
         teacher_secret=session.secret,
-        join_url=join_url(request, session.id),
+        join_url=join_url(request.app.state.settings, session.id),
         expires_after_idle_s=int(live_store(request).idle_seconds),
         max_students=student_bound(request.app.state.settings),
     )
@@ -239,8 +247,8 @@ async def follow(stream: Stream):
         item = await stream.next()
         if item is None:  # it fell too far behind; its browser reconnects and is sent the current state
             return
-        name, data = item
-        yield ServerSentEvent(data, event=name, sep="\n")
+        name, frame = item
+        yield frame
         if name == "end":
             return
 
@@ -324,7 +332,21 @@ async def ask(request: Request, session_id: SessionId, body: QuestionBody, key: 
         question = session.ask(scene, text, choices, correct)
     except Full as exc:
         raise HTTPException(409, exc.message) from None
+    if scene is not None:  # computed (or found in the cache) while the class answers, so reveal is quick
+        question.warm = asyncio.ensure_future(correct_choice(request, scene))
+        question.warm.add_done_callback(lambda task: task.cancelled() or task.exception())
     return question.public()
+
+
+async def lesson_answer(request: Request, question: Question) -> str | None:
+    """The lesson question's correct choice: what the warm-up computed, or computed now if it failed (the
+    server was busy when the question was asked)."""
+    if question.warm is not None:
+        try:
+            return await asyncio.shield(question.warm)
+        except Busy:
+            pass
+    return await correct_choice(request, question.scene)
 
 
 @router.post(
@@ -358,7 +380,7 @@ async def reveal(request: Request, session_id: SessionId, qid: QuestionId, key: 
     session = teacher(request, session_id, key)
     question = open_question(session, qid)
     if question.scene is not None:
-        correct = await correct_choice(request, question.scene)
+        correct = await lesson_answer(request, question)
         question = open_question(session, qid)  # the teacher may have moved on while it was computed
     else:
         correct = None if question.correct is None else CHOICE_IDS[question.correct]

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sse_starlette import ServerSentEvent
+
 from app.web.encode import dumps
 
 MAX_SESSIONS = 4  # live sessions per server process
@@ -58,21 +60,22 @@ class TooFast(Exception):
         self.retry_after = retry_after
 
 
-def event(name: str, data: dict) -> tuple[str, str]:
-    """One event as (name, JSON text): encoded once, sent to every stream."""
-    return name, dumps(data).decode()
+def event(name: str, data: dict) -> tuple[str, bytes]:
+    """One event as (name, its Server-Sent Events frame): framed and encoded once, sent to every stream as
+    it is (orjson writes no newline, so the JSON is one `data:` line)."""
+    return name, ServerSentEvent(dumps(data).decode(), event=name, sep="\n").encode()
 
 
 class Stream:
     """One follower's queue: at most one `view` (the newest) and up to MAX_PENDING other events."""
 
     def __init__(self) -> None:
-        self.pending: deque[tuple[str, str]] = deque()
+        self.pending: deque[tuple[str, bytes]] = deque()
         self.wake = asyncio.Event()
         self.overflowed = False
         self.dropped_views = 0
 
-    def push(self, item: tuple[str, str]) -> None:
+    def push(self, item: tuple[str, bytes]) -> None:
         if item[0] == "view":
             before = len(self.pending)
             self.pending = deque(p for p in self.pending if p[0] != "view")
@@ -82,7 +85,7 @@ class Stream:
         self.pending.append(item)
         self.wake.set()
 
-    async def next(self) -> tuple[str, str] | None:
+    async def next(self) -> tuple[str, bytes] | None:
         """The next event to send, waiting for one; None when the stream must end (it fell behind)."""
         while not self.pending:
             self.wake.clear()
@@ -121,6 +124,7 @@ class Question:
     votes: dict[str, str] = field(default_factory=dict)  # device -> choice id
     state: str = "open"  # open | revealed | closed
     revealed: dict | None = None
+    warm: asyncio.Task | None = None  # a lesson question's correct choice, computed while students answer
 
     def public(self) -> dict:
         """What students see: no tally, no correct choice."""
@@ -149,7 +153,7 @@ class Session:
         self.last_teacher = clock()
         self.seq = 0
         self.view: dict[str, Any] | None = None
-        self.view_event: tuple[str, str] | None = None
+        self.view_event: tuple[str, bytes] | None = None
         self.questions: list[Question] = []
         self.streams: set[Stream] = set()
         self.ended = False
@@ -170,7 +174,7 @@ class Session:
     def question(self, qid: str) -> Question | None:
         return next((q for q in self.questions if q.qid == qid), None)
 
-    def broadcast(self, item: tuple[str, str]) -> None:
+    def broadcast(self, item: tuple[str, bytes]) -> None:
         for stream in self.streams:
             stream.push(item)
 
@@ -217,7 +221,7 @@ class Session:
         question.state = "closed"
         self.broadcast(event("closed", {"qid": question.qid}))
 
-    def first_events(self) -> list[tuple[str, str]]:
+    def first_events(self) -> list[tuple[str, bytes]]:
         """What a stream is sent on connecting: the current view and the open question."""
         first = [self.view_event] if self.view_event else []
         if (question := self.open_question) is not None:
