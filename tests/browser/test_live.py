@@ -83,6 +83,17 @@ def tally_counts(page) -> dict:
     )
 
 
+def check_tally(page, label: str) -> None:
+    """The question and its tally: no text under 24 px, nothing sticking out or below the window."""
+    panels = ["#live-question", "#live-bar"]
+    found = page.evaluate(MEASURE, {"panels": panels, "onScreenPanels": panels})
+    tally = [x for x in found["text"] if "live-" in x["where"]]
+    assert len(tally) >= 8, f"{label}: tally text not measured: {tally}"
+    small = [x for x in tally if x["px"] < SMALLEST]
+    assert not small, f"{label}: {small}"
+    assert not found["overflow"] and not found["cut"], f"{label}: {found['overflow'] + found['cut']}"
+
+
 def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
     for expected in ("403", "409", "410"):
         guard.expect(expected)  # Chromium logs the refused requests this test makes on purpose
@@ -149,39 +160,70 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         wait_query(c, query_of(teacher))
         assert c.evaluate("() => document.body.classList.contains('live-following')")
 
-        # ---- the teacher asks; students see the choices, not the chart ----------------------------------------
+        # ---- the teacher's training run is drawn on the students' pages from the view, not trained again ------
+        trained = []
+        for s in students:
+            s.on("request", lambda r: trained.append(r.url) if "/api/train" in r.url else None)
+        teacher.click("#train-step")  # one snapshot, shown paused
+        teacher.wait_for_function("() => document.getElementById('train-progress').dataset.shown === '1'")
+        for s in students:
+            s.wait_for_function(
+                """() => { const p = document.getElementById('train-progress').dataset;
+                           return p.shown === '1' && p.state === 'paused'; }"""
+            )
+        assert trained == []
+
+        # ---- the BPTT scene: its animation step is followed; the teacher asks the scene's question ----------
+        teacher.keyboard.press("PageDown")
+        wait_scene(teacher, 4)
+        assert teacher.get_attribute("#lesson-panel", "data-scene-id") == "bptt"
+        teacher.wait_for_selector("#lesson-panel[data-ready='true']")
+        for _ in range(3):
+            teacher.keyboard.press("ArrowLeft")  # three steps of the backward pass towards t = 1
+        position = teacher.get_attribute(".lesson-player", "data-position")
+        for s in students:
+            wait_scene(s, 4)
+            s.wait_for_function(
+                "(p) => document.querySelector('.lesson-player')?.dataset.position === p", arg=position
+            )
+            # the new scene's preset left the teacher's run behind, and so did the students
+            s.wait_for_function("() => document.getElementById('train-progress').dataset.shown === '0'")
+
         teacher.keyboard.press("p")  # projection: what the room sees
-        teacher.click("#live-quick")
-        teacher.fill("#live-form-text", "Which cell keeps the gradient at t = 1?")
-        for i, words in enumerate(["The RNN", "The LSTM", "Neither"]):
-            teacher.fill(f"#live-form-choice-{i}", words)
-        teacher.check("input[name='live-correct'][value='1']")
-        teacher.click("#live-form-ask")
+        assert teacher.is_visible("#live-ask")
+        teacher.click("#live-ask")
         teacher.wait_for_selector("#live-question[data-state='open']")
         qid = teacher.get_attribute("#live-question", "data-qid")
+        choices = teacher.evaluate(
+            "() => [...document.querySelectorAll('#live-question .live-choice')].map((li) => li.dataset.choice)"
+        )
+        assert choices == ["more", "half", "tiny"]
+        assert teacher.is_hidden("#card-flow") and teacher.is_hidden("#lesson-panel")  # no answer on screen
         for s in students:
             s.wait_for_selector(f"#live-question[data-qid='{qid}'] .live-choice-btn")
             assert s.is_hidden("#card-flow") and s.is_hidden("#lesson-panel")
             assert s.locator(".live-choice-btn").count() == 3
-        assert teacher.is_hidden("#card-flow")  # the projected screen does not give the answer away
+        assert a.text_content(".live-q-text").startswith("The backward pass starts at t = T")
+        assert b.text_content(".live-q-text").startswith("역전파")  # each student in their own language
 
-        a.click(".live-choice[data-choice='a'] .live-choice-btn")
-        b.click(".live-choice[data-choice='b'] .live-choice-btn")
-        c.click(".live-choice[data-choice='b'] .live-choice-btn")
+        a.click(".live-choice[data-choice='more'] .live-choice-btn")
+        b.click(".live-choice[data-choice='tiny'] .live-choice-btn")
+        c.click(".live-choice[data-choice='tiny'] .live-choice-btn")
         for s in students:
             s.wait_for_function("() => document.querySelector('.live-choice-btn[aria-pressed=true]')")
-        a.wait_for_function("() => /in/.test(document.querySelector('.live-q-status').textContent)")
+        a.wait_for_function(
+            "() => document.querySelector('.live-q-status').textContent.startsWith('Your answer is in')"
+        )
         # a second vote from the same device does not count
         device = a.evaluate("() => localStorage.getItem('gradflow.device')")
-        again = api(
-            a, "POST", f"/api/class/{class_id}/questions/{qid}/answers", {"device": device, "choice": "c"}
-        )
+        answers = f"/api/class/{class_id}/questions/{qid}/answers"
+        again = api(a, "POST", answers, {"device": device, "choice": "half"})
         assert again == {"status": 200, "body": {"counted": False}}
         teacher.wait_for_function(
-            "() => document.querySelector('.live-choice[data-choice=b] .live-count')?.textContent === '2'",
+            "() => document.querySelector('.live-choice[data-choice=tiny] .live-count')?.textContent === '2'",
             timeout=10_000,
         )
-        assert tally_counts(teacher) == {"a": "1", "b": "2", "c": "0"}
+        assert tally_counts(teacher) == {"more": "1", "half": "0", "tiny": "2"}
         assert "3 of 3 answered" in teacher.text_content(".live-q-status")
 
         # ---- a student cannot change the view or reveal (no key) -----------------------------------------------
@@ -189,23 +231,20 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         assert api(a, "POST", f"/api/class/{class_id}/questions/{qid}/reveal")["status"] == 403
         assert api(a, "GET", f"/api/class/{class_id}/tally")["status"] == 403
 
-        # ---- the projected tally: readable from the back row at 1280×720 and 1920×1080 ----------------------------
-        for width, height in ((1280, 720), (1920, 1080)):
-            teacher.set_viewport_size({"width": width, "height": height})
-            teacher.wait_for_timeout(300)
-            found = teacher.evaluate(
-                MEASURE,
-                {
-                    "panels": ["#live-question", "#live-bar"],
-                    "onScreenPanels": ["#live-question", "#live-bar"],
-                },
-            )
-            tally_text = [x for x in found["text"] if "live-" in x["where"]]
-            assert tally_text, "no tally text measured"
-            small = [x for x in tally_text if x["px"] < SMALLEST]
-            assert not small, small
-            assert not found["overflow"] and not found["cut"], found["overflow"] + found["cut"]
-            teacher.screenshot(path=SHOTS / f"live-tally-{width}x{height}.png")
+        # ---- the projected tally: readable from the back row at 1280×720 and 1920×1080, in both languages -------
+        for lang in ("en", "ko"):
+            if lang == "ko":
+                teacher.click("#lang-btn")
+                teacher.wait_for_function("() => document.documentElement.lang === 'ko'")
+                teacher.wait_for_function(
+                    "() => document.querySelector('.live-q-status').textContent.includes('응답')"
+                )
+            for width, height in ((1280, 720), (1920, 1080)):
+                teacher.set_viewport_size({"width": width, "height": height})
+                teacher.wait_for_timeout(300)
+                check_tally(teacher, f"{lang} {width}x{height}")
+                teacher.screenshot(path=SHOTS / f"live-tally-{lang}-{width}x{height}.png")
+        teacher.set_viewport_size({"width": 1280, "height": 720})
         for s, lang in ((a, "en"), (b, "ko")):
             s.screenshot(path=SHOTS / f"live-phone-question-{lang}.png")
             assert s.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
@@ -213,15 +252,38 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         # ---- the reveal: every student's chart comes back, the correct choice and their own marked -------------
         teacher.click("#live-reveal")
         teacher.wait_for_selector("#live-question[data-state='revealed']")
-        for s, mine in ((a, "a"), (b, "b"), (c, "b")):
+        correct = teacher.get_attribute(".live-choice[data-correct='true']", "data-choice")
+        assert correct == "tiny"  # computed by the server from the scene's trace
+        for s, mine in ((a, "more"), (b, "tiny"), (c, "tiny")):
             s.wait_for_selector("#live-question[data-state='revealed']")
-            assert s.get_attribute(".live-choice[data-correct='true']", "data-choice") == "b"
+            assert s.get_attribute(".live-choice[data-correct='true']", "data-choice") == correct
             assert s.get_attribute(".live-choice[data-mine='true']", "data-choice") == mine
-            assert s.is_visible("#lesson-panel")
+            assert s.is_visible("#lesson-panel") and s.is_visible(".lesson-figure")
         assert a.text_content(".live-q-status") == "3 answers · Not this time: the chart shows why."
-        assert tally_counts(a) == {"a": "1", "b": "2", "c": "0"}
+        assert c.text_content(".live-q-status") == "3 answers · You were right."
+        assert tally_counts(a) == {"more": "1", "half": "0", "tiny": "2"}
         for s, lang in ((a, "en"), (b, "ko")):
+            s.wait_for_function("() => Number(document.getElementById('lesson-figure')?.dataset.draws) > 0")
             s.screenshot(path=SHOTS / f"live-phone-reveal-{lang}.png")
+            assert s.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+
+        # ---- a quick question of the teacher's own, withdrawn: it leaves every student's screen ------------------
+        teacher.click("#live-hide")
+        teacher.click("#live-quick")
+        teacher.fill("#live-form-text", "Which cell keeps the gradient at t = 1?")
+        for i, words in enumerate(["RNN", "LSTM"]):
+            teacher.fill(f"#live-form-choice-{i}", words)
+        teacher.check("input[name='live-correct'][value='1']")
+        teacher.click("#live-form-ask")
+        teacher.wait_for_selector("#live-question[data-state='open']")
+        quick = teacher.get_attribute("#live-question", "data-qid")
+        for s in students:
+            s.wait_for_selector(f"#live-question[data-qid='{quick}'] .live-choice-btn")
+        assert a.text_content(".live-choice[data-choice='b']") == "BLSTM"
+        teacher.click("#live-close")
+        for s in students:
+            s.wait_for_selector("#live-question", state="hidden")
+            assert s.is_visible("#lesson-panel")
 
         # ---- the end: every student is told, their stream closed, the page their own ---------------------------
         teacher.click("#live-end")
