@@ -3172,7 +3172,7 @@
       $("live-message").textContent = this.message;
       $("live-detach").hidden = !this.following;
       $("live-rejoin").hidden = !(student && !this.following);
-      $("live-ask").hidden = !(teacher2 && this.lesson.scene?.question);
+      $("live-ask").hidden = !(teacher2 && this.lesson.scene?.question && !document.body.classList.contains("live-asking"));
       $("live-quick").hidden = !teacher2;
       $("live-end").hidden = !teacher2;
       $("live-dismiss").hidden = Boolean(role) && !this.message;

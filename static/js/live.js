@@ -168,7 +168,7 @@ class Live {
     $("live-message").textContent = this.message;
     $("live-detach").hidden = !this.following;
     $("live-rejoin").hidden = !(student && !this.following);
-    $("live-ask").hidden = !(teacher && this.lesson.scene?.question);
+    $("live-ask").hidden = !(teacher && this.lesson.scene?.question && !document.body.classList.contains("live-asking"));
     $("live-quick").hidden = !teacher;
     $("live-end").hidden = !teacher;
     $("live-dismiss").hidden = Boolean(role) && !this.message;
