@@ -2648,6 +2648,7 @@
 
   // static/js/live/student.js
   var DEVICE = "gradflow.device";
+  var RETRY_MS = 5e3;
   var VOTE = (id, qid) => `gradflow.class.${id}.vote.${qid}`;
   function deviceId(storage = localStorage) {
     let id = null;
@@ -2688,6 +2689,7 @@
       this.mine = null;
       this.note = "";
       this.source = null;
+      this.dropped = false;
       this.device = deviceId();
     }
     async begin() {
@@ -2713,11 +2715,31 @@
       on("reveal", (data) => this.onReveal(data));
       on("closed", (data) => this.onClosed(data));
       on("end", () => this.onEnd());
-      source.addEventListener("open", () => this.live.refresh());
-      source.addEventListener("error", () => this.live.refresh());
+      source.addEventListener("open", () => {
+        this.dropped = false;
+        this.live.refresh();
+      });
+      source.addEventListener("error", () => {
+        this.dropped = true;
+        this.live.refresh();
+        if (source === this.source && source.readyState === EventSource.CLOSED) this.retry();
+      });
     }
-    get connected() {
-      return this.source?.readyState === EventSource.OPEN;
+    /** The stream was refused (the class is full, or over): ask why, and try again a little later if it is on. */
+    async retry() {
+      this.source = null;
+      try {
+        await getClass(this.id);
+      } catch (error) {
+        if (error instanceof ApiError && [404, 410].includes(error.status)) return this.onEnd();
+      }
+      this.live.say(t("live.retrying"));
+      setTimeout(() => {
+        if (this.source === null && this.live.role === this) {
+          this.live.say("");
+          this.connect();
+        }
+      }, RETRY_MS);
     }
     // ---- following --------------------------------------------------------------------------------------------
     onView({ view }) {
@@ -2741,7 +2763,7 @@
     }
     status() {
       if (!this.following) return t("live.detached");
-      return this.connected || !this.source ? t("live.following") : t("live.reconnecting");
+      return this.dropped ? t("live.reconnecting") : t("live.following");
     }
     // ---- questions ------------------------------------------------------------------------------------------
     onQuestion(question) {

@@ -13,6 +13,7 @@ import { drawQuestion, hideQuestion } from "./question.js";
 import { showView } from "./view.js";
 
 const DEVICE = "gradflow.device";
+const RETRY_MS = 5000; // after the server refused the stream (a full class answers 503)
 const VOTE = (id, qid) => `gradflow.class.${id}.vote.${qid}`;
 
 /** A random id for this browser, made once and kept. */
@@ -63,6 +64,7 @@ export class Student {
     this.mine = null;
     this.note = ""; // a sentence under the question (a vote not counted, too fast…)
     this.source = null;
+    this.dropped = false; // the stream broke and is not back yet
     this.device = deviceId();
   }
 
@@ -91,12 +93,32 @@ export class Student {
     on("reveal", (data) => this.onReveal(data));
     on("closed", (data) => this.onClosed(data));
     on("end", () => this.onEnd());
-    source.addEventListener("open", () => this.live.refresh());
-    source.addEventListener("error", () => this.live.refresh()); // the browser reconnects on its own
+    source.addEventListener("open", () => {
+      this.dropped = false;
+      this.live.refresh();
+    });
+    source.addEventListener("error", () => {
+      this.dropped = true; // the browser reconnects on its own
+      this.live.refresh();
+      if (source === this.source && source.readyState === EventSource.CLOSED) this.retry();
+    });
   }
 
-  get connected() {
-    return this.source?.readyState === EventSource.OPEN;
+  /** The stream was refused (the class is full, or over): ask why, and try again a little later if it is on. */
+  async retry() {
+    this.source = null;
+    try {
+      await getClass(this.id);
+    } catch (error) {
+      if (error instanceof ApiError && [404, 410].includes(error.status)) return this.onEnd();
+    }
+    this.live.say(t("live.retrying"));
+    setTimeout(() => {
+      if (this.source === null && this.live.role === this) {
+        this.live.say("");
+        this.connect();
+      }
+    }, RETRY_MS);
   }
 
   // ---- following --------------------------------------------------------------------------------------------
@@ -126,7 +148,7 @@ export class Student {
 
   status() {
     if (!this.following) return t("live.detached");
-    return this.connected || !this.source ? t("live.following") : t("live.reconnecting");
+    return this.dropped ? t("live.reconnecting") : t("live.following");
   }
 
   // ---- questions ------------------------------------------------------------------------------------------
