@@ -79,7 +79,7 @@ def test_a_training_run_is_sent_within_its_budget_with_its_last_snapshot_whole(c
                 continue
             sent = last["cells"][kind][name]["data"]
             assert all(
-                a is None and b is None or math.isclose(a, three_digits(b), rel_tol=1e-12)
+                (a is None and b is None) or math.isclose(a, three_digits(b), rel_tol=1e-12)
                 for a, b in zip(sent, cell[name]["data"], strict=True)
             )
         assert last["cells"][kind]["test_loss"] == three_digits(cell["test_loss"])
