@@ -190,6 +190,13 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
             s.wait_for_function("() => document.getElementById('train-progress').dataset.shown === '0'")
 
         teacher.keyboard.press("p")  # projection: what the room sees
+        # the scene, under the class's bar, still ends on the projected screen
+        teacher.wait_for_function("() => Number(document.getElementById('lesson-figure')?.dataset.draws) > 0")
+        teacher.wait_for_timeout(400)
+        panels = ["#lesson-panel", ".card.lesson-focus", "#live-bar"]
+        found = teacher.evaluate(MEASURE, {"panels": panels, "onScreenPanels": panels})
+        assert not found["cut"] and not found["overflow"], found["cut"] + found["overflow"]
+        teacher.screenshot(path=SHOTS / "live-teacher-scene-1280x720.png")
         assert teacher.is_visible("#live-ask")
         teacher.click("#live-ask")
         teacher.wait_for_selector("#live-question[data-state='open']")
@@ -298,4 +305,28 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
     finally:
         for ctx in contexts:
             ctx.close()
+    guard.check()
+
+
+def test_the_cli_hands_the_page_its_class_through_the_fragment(browser, guard, server_url):
+    """`gradflow serve --class` opens `?class=<id>#teach=<secret>`: the page teaches that class, keeps the
+    secret in the tab and takes it out of the address bar (and its history entry)."""
+    ctx, page = open_page(browser, guard, f"{server_url}/?lang=en")
+    try:
+        started = api(page, "POST", "/api/class")
+        assert started["status"] == 201
+        class_id, secret = started["body"]["id"], started["body"]["teacher_secret"]
+        page.goto(f"{server_url}/?class={class_id}#teach={secret}")
+        page.wait_for_function("() => document.body.classList.contains('live-teacher')")
+        assert secret not in page.url and urlsplit(page.url).fragment == ""
+        assert page.evaluate(f"() => sessionStorage.getItem('gradflow.class.{class_id}.teacher')") == secret
+        assert page.text_content("#live-status").startswith("Live class")
+        # the page sent its view: a student opening the link is in step with it
+        view = api(page, "GET", f"/api/class/{class_id}")["body"]["view"]
+        assert view["query"] == "" and view["scene"] is None and view["train"] is None
+        page.click("#live-end")
+        page.wait_for_function("() => !document.body.classList.contains('live-on')")
+        assert "class" not in parse_qs(urlsplit(page.url).query)
+    finally:
+        ctx.close()
     guard.check()
