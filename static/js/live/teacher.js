@@ -199,9 +199,11 @@ export class Teacher {
     const open = this.question && !this.reveal;
     try {
       if (open) {
+        const before = JSON.stringify(this.tally);
         this.tally = await getClassTally(this.id, this.secret);
         this.students = this.tally.students;
-        if (this.question && !this.reveal) this.draw();
+        // redrawn only when it changed: a redraw replaces the Reveal button under the teacher's pointer
+        if (this.question && !this.reveal && JSON.stringify(this.tally) !== before) this.draw();
       } else {
         this.students = (await getClass(this.id)).students;
       }
