@@ -5,8 +5,8 @@ teacher's projected screen and revealed; a student cannot change the view or rev
 everyone.
 
 Screenshots go to /work/notes/shots/live-*.png when that folder exists (else test-output/screenshots/): the
-projected tally at 1280×720 and 1920×1080, and a student's phone with the question and after the reveal, in
-English and Korean.
+projected tally at 1280×720 and 1920×1080 in English and Korean, the teacher's projected scene under the
+class's bar, and a student's phone following, with the question and after the reveal (English and Korean).
 """
 
 from pathlib import Path
@@ -172,6 +172,8 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
                            return p.shown === '1' && p.state === 'paused'; }"""
             )
         assert trained == []
+        a.screenshot(path=SHOTS / "live-phone-following-en.png")
+        assert a.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
 
         # ---- the BPTT scene: its animation step is followed; the teacher asks the scene's question ----------
         teacher.keyboard.press("PageDown")
