@@ -31,6 +31,8 @@ from app.web.encode import GZIP_LEVEL
 from app.web.head import HeadAsGet
 from app.web.hosts import TrustedHosts
 from app.web.limits import ComputeLimiter
+from app.web.live import routes as live
+from app.web.live.session import store_at_start
 from app.web.security import SecurityHeaders
 
 
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.cache = ResultCache(settings.cache_entries)
     app.state.limiter = ComputeLimiter(settings.max_concurrent)
+    app.state.live = store_at_start()
     single_threaded_blas()
     exit_with_parent()
     errors.install(app)  # its 500 middleware is the innermost, so every error passes the ones below
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(weights.router)
     app.include_router(sequences.router)
     app.include_router(classroom.router)
+    app.include_router(live.router)
     app.include_router(vendor.router)
     app.include_router(pages.router)
     openapi.install(app)

@@ -11,7 +11,7 @@
 | GRADFLOW_PUBLIC_URL       | (none)     | the address students use, when a proxy or tunnel stands in front |
 | GRADFLOW_ALLOWED_HOSTS    | (none)     | more host names the server answers to, comma-separated           |
 | GRADFLOW_MAX_BODY_BYTES   | 1048576    | largest request body; a larger one is refused before it is read  |
-| GRADFLOW_MAX_CONNECTIONS  | 200        | open connections per process (fewer when the file limit is low)  |
+| GRADFLOW_MAX_CONNECTIONS  | 600        | open connections per process (fewer when the file limit is low)  |
 | GRADFLOW_HEADER_TIMEOUT   | 10         | seconds a connection may take to send a request's headers        |
 
 A value that is not valid stops the server with one line naming the variable and its limit
@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     public_url: str | None = None
     allowed_hosts: str = ""
     max_body_bytes: int = Field(2**20, ge=1024, le=2**30)
-    max_connections: int = Field(200, ge=8, le=100_000)
+    max_connections: int = Field(600, ge=8, le=100_000)  # a live class: 250 streams, 250 answering
     header_timeout: float = Field(10.0, ge=0.5, le=600, allow_inf_nan=False)
 
     def extra_hosts(self) -> list[str]:

@@ -17,6 +17,7 @@ SECTIONS = [
     "page_speed",
     "api_latency",
     "hostile",
+    "live_class",
 ]
 
 

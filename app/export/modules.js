@@ -20,15 +20,15 @@
     const first = Array.isArray(body?.detail) ? body.detail[0] : null;
     return new ApiError(response.status, message, first?.field ?? null, body?.detail ?? null);
   }
-  async function request(method, path, body, signal) {
-    const init = { method, signal, headers: { Accept: "application/json" } };
+  async function request(method, path, body, signal, headers = {}) {
+    const init = { method, signal, headers: { Accept: "application/json", ...headers } };
     if (body !== void 0) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
     const response = await fetch(path, init);
     if (!response.ok) throw await errorFrom(response);
-    return response.json();
+    return response.status === 204 ? null : response.json();
   }
   function getMeta(signal) {
     return request("GET", "/api/meta", void 0, signal);
@@ -59,6 +59,38 @@
   }
   function classroomQrUrl(link) {
     return `/api/classroom/qr.svg?url=${encodeURIComponent(link)}`;
+  }
+  var classPath = (id, rest = "") => `/api/class/${encodeURIComponent(id)}${rest}`;
+  var teacher = (key) => ({ "X-Class-Key": key });
+  function startClass(signal) {
+    return request("POST", "/api/class", void 0, signal);
+  }
+  function getClass(id, signal) {
+    return request("GET", classPath(id), void 0, signal);
+  }
+  function classEventsUrl(id) {
+    return classPath(id, "/events");
+  }
+  function putClassView(id, key, view, signal) {
+    return request("PUT", classPath(id, "/view"), { view }, signal, teacher(key));
+  }
+  function getClassTally(id, key, signal) {
+    return request("GET", classPath(id, "/tally"), void 0, signal, teacher(key));
+  }
+  function openQuestion(id, key, body, signal) {
+    return request("POST", classPath(id, "/questions"), body, signal, teacher(key));
+  }
+  function revealQuestion(id, key, qid, signal) {
+    return request("POST", classPath(id, `/questions/${encodeURIComponent(qid)}/reveal`), void 0, signal, teacher(key));
+  }
+  function closeQuestion(id, key, qid, signal) {
+    return request("POST", classPath(id, `/questions/${encodeURIComponent(qid)}/close`), void 0, signal, teacher(key));
+  }
+  function answerQuestion(id, qid, device, choice, signal) {
+    return request("POST", classPath(id, `/questions/${encodeURIComponent(qid)}/answers`), { device, choice }, signal);
+  }
+  function endClass(id, key, signal) {
+    return request("DELETE", classPath(id), void 0, signal, teacher(key));
   }
   function getStrings(lang) {
     return request("GET", `/static/i18n/${encodeURIComponent(lang)}.json`);
@@ -1242,9 +1274,9 @@
       await plotlyReady;
       while (stale.size) {
         const order = [...document.querySelectorAll(".chart[id^='chart-']")].map((div) => div.id.slice(6));
-        const round = order.filter((view) => stale.has(view));
+        const round2 = order.filter((view) => stale.has(view));
         for (const view of stale) if (!order.includes(view)) stale.delete(view);
-        for (const view of round) {
+        for (const view of round2) {
           stale.delete(view);
           await drawOne(view, figureOf(view));
           await nextTask();
@@ -1546,6 +1578,7 @@
       this.status = "idle";
       this.reason = null;
       this.error = null;
+      this.mirrored = false;
     }
     /** Move along an edge of the machine; false (and no change) when `event` has none from this state. */
     move(event) {
@@ -1567,6 +1600,18 @@
     visible() {
       return this.snapshots.slice(0, this.shown);
     }
+    /**
+     * Show a run that another page trains (a live class's teacher, live/view.js): its `info`, `snapshots` and
+     * states as that page has them, with no stream of this page's own. Playing or stepping afterwards starts
+     * a run of this page's own.
+     */
+    follow({ info, snapshots, state, status, reason }) {
+      this.controller?.abort();
+      this.clear();
+      const known = Object.hasOwn(NEXT, state) ? state : "paused";
+      Object.assign(this, { info, snapshots, shown: snapshots.length, state: known, status, reason, mirrored: true });
+      this.onUpdate(this);
+    }
     /** Play, pause, or start again after a finished or failed run: what the Train button and Space do. */
     toggle(config) {
       if (this.state === "running") this.pause();
@@ -1574,6 +1619,7 @@
     }
     /** Start (or resume following) the run of `config`, the training request body. */
     play(config) {
+      if (this.mirrored) this.clear();
       if (this.state === "finished" || this.state === "failed") {
         this.controller?.abort();
         this.clear();
@@ -1589,6 +1635,7 @@
     }
     /** One snapshot further (starting the run paused if there is none yet). */
     step(config) {
+      if (this.mirrored) this.clear();
       if (!this.move("step")) return;
       if (this.shown < this.snapshots.length) this.shown += 1;
       else this.pendingSteps += 1;
@@ -1694,6 +1741,12 @@
     step(direction) {
       this.stopTimer();
       this.position = Math.min(Math.max(this.position + direction, 1), this.T);
+      this.onFrame(this);
+    }
+    /** Stop at step `position` (clamped to 1…T): where another page's animation is (a live class's teacher). */
+    seek(position) {
+      this.stopTimer();
+      this.position = Math.min(Math.max(Math.round(position), 1), this.T || 1);
       this.onFrame(this);
     }
     restart() {
@@ -2167,6 +2220,7 @@
     const root = el("div", { class: "lesson-player", "data-playing": "false" });
     let trace = null;
     const frame = (p) => {
+      if (env.memo.position !== p.position) env.moved();
       env.memo.position = p.position;
       root.dataset.position = String(p.position);
       root.dataset.playing = String(p.playing);
@@ -2197,6 +2251,7 @@
         if (grad) player.load(grad.length, env.memo.position);
       },
       step: (direction) => player.step(direction),
+      seek: (position) => player.seek(position),
       toggle: () => player.toggle(),
       leave: () => player.stopTimer()
     };
@@ -2425,6 +2480,8 @@
         ctx: () => ({ t, fmt: formatNumber, projection: Boolean(host.page.state.get("projection")), narrow: false }),
         draw: (div, figure) => this.draw(div, figure),
         change: (key, value) => host.onChange(key, value),
+        moved: () => document.dispatchEvent(new CustomEvent("gradflow:step")),
+        // a live class's teacher sends it on
         trainRequest: () => host.page.state.request("train")
       };
     }
@@ -2525,6 +2582,18 @@
       }
       if (widget === this.widget) this.panel.dataset.ready = "true";
     }
+    /** The animation step of the scene's widget (the BPTT scene's position), or null for a scene without. */
+    get step() {
+      return this.widget?.seek ? this.memo[this.scene.id]?.position ?? null : null;
+    }
+    /** Go to the animation step `position` of the scene's widget (kept for the widget if it is not drawn yet). */
+    showStep(position) {
+      const scene = this.scene;
+      if (!scene || !this.widget?.seek || !Number.isInteger(position)) return;
+      this.memo[scene.id] ??= {};
+      this.memo[scene.id].position = position;
+      if (this.isCurrent(this.host.page.trace)) this.widget.seek(position);
+    }
     onRun() {
       this.widget?.onRun?.(this.host.run);
     }
@@ -2548,6 +2617,702 @@
       requestAnimationFrame(() => window.dispatchEvent(new Event("resize")));
     }
   };
+
+  // static/js/live/question.js
+  function questionText(question) {
+    return question.scene ? t(`lesson.scene.${question.scene}.question`) : question.text;
+  }
+  function choiceText(question, choice) {
+    return question.scene ? t(`lesson.scene.${question.scene}.choice.${choice.id}`) : choice.text;
+  }
+  function drawQuestion(box, shown) {
+    const { question, reveal, mine } = shown;
+    const tally = reveal?.tally ?? shown.tally;
+    const answers = reveal?.answers ?? shown.answers ?? 0;
+    const most = Math.max(1, ...Object.values(tally || {}));
+    const voting = Boolean(shown.vote) && !reveal;
+    const items = question.choices.map((choice, i) => {
+      const words = choiceText(question, choice);
+      const letter = String.fromCharCode(65 + i);
+      const correct = reveal?.correct === choice.id;
+      const item = el("li", {
+        class: "live-choice",
+        "data-choice": choice.id,
+        "data-correct": correct ? "true" : null,
+        "data-mine": mine === choice.id ? "true" : null
+      });
+      if (voting) {
+        const pick = button("", () => shown.vote(choice.id), { class: "btn live-choice-btn", "aria-pressed": String(mine === choice.id), disabled: Boolean(mine) });
+        pick.replaceChildren(el("span", { class: "live-letter", text: letter }), el("span", { class: "live-choice-words", text: words }));
+        item.append(pick);
+        return item;
+      }
+      const count = tally?.[choice.id] ?? 0;
+      const fill = el("span", { class: "live-fill" });
+      fill.style.setProperty("--share", String(count / most));
+      const marks = [];
+      if (correct) marks.push(el("span", { class: "live-mark live-mark-correct", text: t("live.correct") }));
+      if (mine === choice.id) marks.push(el("span", { class: "live-mark live-mark-mine", text: t("live.your_answer") }));
+      item.append(
+        el("span", { class: "live-choice-head" }, [el("span", { class: "live-letter", text: letter }), el("span", { class: "live-choice-words", text: words }), ...marks]),
+        el("span", { class: "live-choice-tally" }, [
+          el("span", { class: "live-track", "aria-hidden": "true" }, [fill]),
+          el("output", { class: "live-count", text: tally ? formatNumber(count, 6) : "" })
+        ])
+      );
+      return item;
+    });
+    const answered = tally ? shown.students === null || shown.students === void 0 ? t("live.answers", { n: formatNumber(answers, 6) }) : t("live.answers_of", { n: formatNumber(answers, 6), students: formatNumber(shown.students, 6) }) : "";
+    box.replaceChildren(
+      el("h2", { class: "live-q-text", id: "live-question-text", text: questionText(question) }),
+      el("ol", { class: "live-choices", "data-voting": voting ? "true" : "false" }, items),
+      el("p", { class: "live-q-status", role: "status", text: [answered, shown.status].filter(Boolean).join(" · ") }),
+      el(
+        "div",
+        { class: "live-q-actions" },
+        (shown.actions || []).map((a) => button(a.text, a.onClick, { id: a.id, class: a.primary ? "btn btn-primary" : "btn" }))
+      )
+    );
+    box.dataset.qid = question.qid;
+    box.dataset.state = reveal ? "revealed" : "open";
+    box.setAttribute("aria-labelledby", "live-question-text");
+    box.hidden = false;
+  }
+  function hideQuestion(box) {
+    box.hidden = true;
+    box.replaceChildren();
+    delete box.dataset.qid;
+    delete box.dataset.state;
+  }
+
+  // static/js/live/view.js
+  var OWN = ["lang", "projection", "class"];
+  var TRAIN_BUDGET = 24e3;
+  var FIELDS = ["step", "train_loss", "test_loss", "test_accuracy", "solved", "solved_at"];
+  var ARRAYS = ["grad_hidden_norm", "grad_cell_norm", "grad_hidden_bound"];
+  function classQuery(search) {
+    const query = new URLSearchParams(search);
+    for (const key of OWN) query.delete(key);
+    return query.toString();
+  }
+  function round(x) {
+    return typeof x === "number" && Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(3)) : x;
+  }
+  function compact(snapshot, arrays) {
+    const cells = {};
+    for (const [kind, cell] of Object.entries(snapshot.cells)) {
+      const out = { kind };
+      for (const field of FIELDS) if (cell[field] !== void 0) out[field] = round(cell[field]);
+      for (const name of arrays) {
+        const data = cell[name]?.data;
+        if (Array.isArray(data)) out[name] = { shape: cell[name].shape, data: data.map(round) };
+      }
+      cells[kind] = out;
+    }
+    return { step: snapshot.step, overflow: snapshot.overflow, cells };
+  }
+  function packRun(run2) {
+    const shown = run2.visible();
+    if (!shown.length && run2.state === "idle") return null;
+    const task = run2.info?.task ?? {};
+    const config = run2.info?.config ?? {};
+    const info = {
+      task: { baseline: task.baseline ?? null, threshold: task.threshold ?? null, chance_accuracy: task.chance_accuracy ?? null },
+      config: { steps: config.steps ?? null, seconds: config.seconds ?? null }
+    };
+    const head = { info, state: run2.state, status: run2.status, reason: run2.reason };
+    const last = shown.length ? compact(shown[shown.length - 1], ARRAYS) : null;
+    let earlier = shown.slice(0, -1).map((s) => compact(s, ["grad_hidden_norm"]));
+    const size = () => JSON.stringify(earlier).length + JSON.stringify(last).length;
+    while (earlier.length > 1 && size() > TRAIN_BUDGET) earlier = earlier.filter((_, i) => i % 2 === 0);
+    if (size() > TRAIN_BUDGET) earlier = [];
+    return { ...head, snapshots: last ? [...earlier, last] : [] };
+  }
+  function viewOf({ lesson, run: run2 }) {
+    return {
+      query: classQuery(location.search),
+      scene: lesson.scene?.id ?? null,
+      step: lesson.step,
+      train: packRun(run2)
+    };
+  }
+  function showView(view, shown, { host, lesson, run: run2 }) {
+    const query = typeof view.query === "string" ? view.query : "";
+    if (query !== classQuery(location.search) || !shown) {
+      const scene = lesson.number;
+      host.showQuery(query);
+      if (lesson.number !== scene) lesson.render({ scroll: true });
+    }
+    if (view.step !== null && view.step !== void 0) lesson.showStep(view.step);
+    const train = JSON.stringify(view.train ?? null);
+    if (train !== JSON.stringify(shown?.train ?? null) || !shown) {
+      if (view.train && Array.isArray(view.train.snapshots)) run2.follow(view.train);
+      else if (run2.mirrored || run2.started) run2.reset();
+    }
+  }
+
+  // static/js/live/student.js
+  var DEVICE = "gradflow.device";
+  var RETRY_MS = 5e3;
+  var VOTE = (id, qid) => `gradflow.class.${id}.vote.${qid}`;
+  function deviceId(storage = localStorage) {
+    let id = null;
+    try {
+      id = storage.getItem(DEVICE);
+    } catch {
+    }
+    if (id && /^[A-Za-z0-9_-]{8,64}$/.test(id)) return id;
+    id = crypto.randomUUID ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    try {
+      storage.setItem(DEVICE, id);
+    } catch {
+    }
+    return id;
+  }
+  function remembered(key) {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return null;
+    }
+  }
+  function remember(key, value) {
+    try {
+      localStorage.setItem(key, value);
+    } catch {
+    }
+  }
+  var Student = class {
+    /** live: the page's live-class wiring (live.js). */
+    constructor(live, id) {
+      Object.assign(this, { live, id });
+      this.following = true;
+      this.latest = null;
+      this.shown = null;
+      this.question = null;
+      this.reveal = null;
+      this.mine = null;
+      this.note = "";
+      this.source = null;
+      this.dropped = false;
+      this.device = deviceId();
+    }
+    async begin() {
+      let state;
+      try {
+        state = await getClass(this.id);
+      } catch (error) {
+        this.live.leave(error instanceof ApiError && error.status === 410 ? "live.ended" : "live.not_found");
+        return;
+      }
+      if (state.view) this.onView({ view: state.view });
+      if (state.question) this.onQuestion(state.question);
+      this.connect();
+    }
+    connect() {
+      const source = new EventSource(classEventsUrl(this.id));
+      this.source = source;
+      const on = (name, handle) => source.addEventListener(name, (event) => {
+        if (source === this.source) handle(JSON.parse(event.data));
+      });
+      on("view", (data) => this.onView(data));
+      on("question", (data) => this.onQuestion(data));
+      on("reveal", (data) => this.onReveal(data));
+      on("closed", (data) => this.onClosed(data));
+      on("end", () => this.onEnd());
+      source.addEventListener("open", () => {
+        this.dropped = false;
+        this.live.refresh();
+      });
+      source.addEventListener("error", () => {
+        this.dropped = true;
+        this.live.refresh();
+        if (source === this.source && source.readyState === EventSource.CLOSED) this.retry();
+      });
+    }
+    /** The stream was refused (the class is full, or over): ask why, and try again a little later if it is on. */
+    async retry() {
+      this.source = null;
+      try {
+        await getClass(this.id);
+      } catch (error) {
+        if (error instanceof ApiError && [404, 410].includes(error.status)) return this.onEnd();
+      }
+      this.live.say(t("live.retrying"));
+      setTimeout(() => {
+        if (this.source === null && this.live.role === this) {
+          this.live.say("");
+          this.connect();
+        }
+      }, RETRY_MS);
+    }
+    // ---- following --------------------------------------------------------------------------------------------
+    onView({ view }) {
+      if (!view || typeof view !== "object") return;
+      this.latest = view;
+      if (this.following) this.show(view);
+    }
+    show(view) {
+      showView(view, this.shown, this.live);
+      this.shown = view;
+    }
+    detach() {
+      this.following = false;
+      this.live.refresh();
+    }
+    rejoin() {
+      this.following = true;
+      this.shown = null;
+      if (this.latest) this.show(this.latest);
+      this.live.refresh();
+    }
+    status() {
+      if (!this.following) return t("live.detached");
+      return this.dropped ? t("live.reconnecting") : t("live.following");
+    }
+    // ---- questions ------------------------------------------------------------------------------------------
+    onQuestion(question) {
+      if (!question?.qid || !Array.isArray(question.choices)) return;
+      this.question = question;
+      this.reveal = null;
+      this.mine = remembered(VOTE(this.id, question.qid));
+      this.note = this.mine ? t("live.voted") : t("live.pick");
+      this.draw();
+    }
+    onReveal(reveal) {
+      if (!this.question || reveal.qid !== this.question.qid) return;
+      this.reveal = reveal;
+      this.note = "";
+      this.draw();
+    }
+    onClosed({ qid }) {
+      if (this.question?.qid !== qid) return;
+      this.question = null;
+      this.draw();
+    }
+    async vote(choice) {
+      const { qid } = this.question;
+      this.mine = choice;
+      this.note = t("live.sending");
+      this.draw();
+      try {
+        const { counted } = await answerQuestion(this.id, qid, this.device, choice);
+        remember(VOTE(this.id, qid), choice);
+        this.note = counted ? t("live.voted") : t("live.voted_before");
+      } catch (error) {
+        this.mine = null;
+        if (error instanceof ApiError && error.status === 409) this.note = t("live.vote_closed");
+        else if (error instanceof ApiError && error.status === 429) this.note = t("live.vote_too_fast");
+        else this.note = t("live.error", { message: error.message });
+      }
+      if (this.question?.qid === qid && !this.reveal) this.draw();
+    }
+    hide() {
+      this.question = null;
+      this.reveal = null;
+      this.draw();
+    }
+    draw() {
+      const { box } = this.live;
+      document.body.classList.toggle("live-asking", Boolean(this.question && !this.reveal));
+      if (!this.question) {
+        hideQuestion(box);
+      } else {
+        const revealed = Boolean(this.reveal);
+        drawQuestion(box, {
+          question: this.question,
+          tally: null,
+          answers: 0,
+          students: null,
+          reveal: this.reveal,
+          mine: this.mine,
+          status: revealed ? this.verdict() : this.note,
+          vote: revealed ? null : (choice) => this.vote(choice),
+          actions: revealed ? [{ id: "live-hide", text: t("live.hide"), onClick: () => this.hide() }] : []
+        });
+      }
+      this.live.refresh();
+    }
+    /** After the reveal: was the student's choice the correct one? */
+    verdict() {
+      const { correct } = this.reveal;
+      if (correct === null) return t("live.no_correct");
+      if (!this.mine) return t("live.not_voted");
+      return this.mine === correct ? t("live.right") : t("live.wrong");
+    }
+    // ---- the end --------------------------------------------------------------------------------------------
+    onEnd() {
+      this.stop();
+      this.live.leave("live.ended");
+    }
+    stop() {
+      this.source?.close();
+      this.source = null;
+      this.question = null;
+      this.draw();
+    }
+  };
+
+  // static/js/live/teacher.js
+  var SEND_EVERY_MS = 150;
+  var TALLY_EVERY_MS = 500;
+  var COUNT_EVERY_MS = 5e3;
+  var SECRET = (id) => `gradflow.class.${id}.teacher`;
+  function storedSecret(id) {
+    try {
+      return sessionStorage.getItem(SECRET(id));
+    } catch {
+      return null;
+    }
+  }
+  function storeSecret(id, secret) {
+    try {
+      sessionStorage.setItem(SECRET(id), secret);
+    } catch {
+    }
+  }
+  function questionBody(text, choices, correctIndex) {
+    const words = text.trim();
+    const filled = choices.map((c, i) => ({ text: c.trim(), i })).filter((c) => c.text);
+    if (!words) return { error: "live.form.need_text" };
+    if (filled.length < 2) return { error: "live.form.need_choices" };
+    const correct = filled.findIndex((c) => c.i === correctIndex);
+    return { body: { text: words, choices: filled.map((c) => c.text), correct: correct >= 0 ? correct : null } };
+  }
+  var Teacher = class _Teacher {
+    /** live: the page's live-class wiring (live.js): {host, lesson, run, bar, box, form, leave(notice)}. */
+    constructor(live, id, secret) {
+      Object.assign(this, { live, id, secret });
+      this.question = null;
+      this.reveal = null;
+      this.tally = null;
+      this.students = null;
+      this.sent = null;
+      this.timer = null;
+      this.sending = false;
+      this.poller = null;
+      storeSecret(id, secret);
+    }
+    /** Start a new session from this page (the share panel's button); the page then teaches it. */
+    static async start(live) {
+      const info = await startClass();
+      return new _Teacher(live, info.id, info.teacher_secret);
+    }
+    begin() {
+      for (const what of ["url", "run", "step"]) document.addEventListener(`gradflow:${what}`, this.onChange);
+      this.send();
+      this.poll();
+    }
+    onChange = () => this.schedule();
+    // ---- the view -----------------------------------------------------------------------------------------
+    schedule() {
+      if (this.timer === null) this.timer = setTimeout(() => this.send(), SEND_EVERY_MS);
+      this.live.refresh();
+    }
+    async send() {
+      this.timer = null;
+      if (this.sending) return this.schedule();
+      const view = viewOf(this.live);
+      const text = JSON.stringify(view);
+      if (text === this.sent) return;
+      this.sending = true;
+      try {
+        await putClassView(this.id, this.secret, view);
+        this.sent = text;
+      } catch (error) {
+        this.failed(error);
+      } finally {
+        this.sending = false;
+      }
+    }
+    // ---- questions ------------------------------------------------------------------------------------------
+    /** Ask the class the current lesson scene's question. */
+    askScene() {
+      const scene = this.live.lesson.scene;
+      if (scene?.question) return this.ask({ scene: scene.id });
+    }
+    async ask(body) {
+      try {
+        const question = await openQuestion(this.id, this.secret, body);
+        this.question = question;
+        this.reveal = null;
+        this.tally = null;
+        this.draw();
+        this.poll();
+        return true;
+      } catch (error) {
+        this.failed(error);
+        return false;
+      }
+    }
+    async revealNow() {
+      if (!this.question) return;
+      try {
+        this.reveal = await revealQuestion(this.id, this.secret, this.question.qid);
+        this.draw();
+        this.poll();
+      } catch (error) {
+        this.failed(error);
+      }
+    }
+    async closeNow() {
+      const question = this.question;
+      this.question = null;
+      this.reveal = null;
+      this.draw();
+      if (!question) return;
+      try {
+        await closeQuestion(this.id, this.secret, question.qid);
+      } catch (error) {
+        this.failed(error);
+      }
+      this.poll();
+    }
+    /** Take a revealed question off the screen (it is over already; nothing to tell the server). */
+    hide() {
+      this.question = null;
+      this.reveal = null;
+      this.draw();
+    }
+    draw() {
+      const { box } = this.live;
+      document.body.classList.toggle("live-asking", Boolean(this.question && !this.reveal));
+      if (!this.question) {
+        hideQuestion(box);
+        this.live.refresh();
+        return;
+      }
+      const open = !this.reveal;
+      drawQuestion(box, {
+        question: this.question,
+        tally: this.tally?.qid === this.question.qid ? this.tally.tally : {},
+        answers: this.tally?.qid === this.question.qid ? this.tally.answers : 0,
+        students: this.students,
+        reveal: this.reveal,
+        mine: null,
+        status: open ? "" : this.reveal.correct === null ? t("live.no_correct") : "",
+        actions: open ? [
+          { id: "live-reveal", text: t("live.reveal"), onClick: () => this.revealNow(), primary: true },
+          { id: "live-close", text: t("live.close"), onClick: () => this.closeNow() }
+        ] : [{ id: "live-hide", text: t("live.hide"), onClick: () => this.hide() }]
+      });
+      this.live.refresh();
+    }
+    // ---- what the teacher's screen is told: the tally and the number of students ------------------------------
+    poll() {
+      clearTimeout(this.poller);
+      const open = this.question && !this.reveal;
+      this.poller = setTimeout(() => this.check(), open ? TALLY_EVERY_MS : COUNT_EVERY_MS);
+    }
+    async check() {
+      const open = this.question && !this.reveal;
+      try {
+        if (open) {
+          const before = JSON.stringify(this.tally);
+          this.tally = await getClassTally(this.id, this.secret);
+          this.students = this.tally.students;
+          if (this.question && !this.reveal && JSON.stringify(this.tally) !== before) this.draw();
+        } else {
+          this.students = (await getClass(this.id)).students;
+        }
+        this.live.refresh();
+      } catch (error) {
+        if (this.failed(error)) return;
+      }
+      this.poll();
+    }
+    /** The bar's words: the class is live, and how many students follow it. */
+    status() {
+      return this.students === null ? t("live.teaching") : t("live.teaching_n", { n: formatNumber(this.students, 6) });
+    }
+    // ---- the end -------------------------------------------------------------------------------------------
+    async end() {
+      try {
+        await endClass(this.id, this.secret);
+      } catch (error) {
+        if (!(error instanceof ApiError && [404, 410].includes(error.status))) {
+          this.failed(error);
+          return;
+        }
+      }
+      this.stop();
+      this.live.leave("live.ended_teacher");
+    }
+    stop() {
+      for (const what of ["url", "run", "step"]) document.removeEventListener(`gradflow:${what}`, this.onChange);
+      clearTimeout(this.timer);
+      clearTimeout(this.poller);
+      try {
+        sessionStorage.removeItem(SECRET(this.id));
+      } catch {
+      }
+      this.question = null;
+      this.reveal = null;
+      this.draw();
+    }
+    /** A refused request: an ended session ends here too (true); anything else is said in the bar. */
+    failed(error) {
+      if (error instanceof ApiError && [404, 410].includes(error.status)) {
+        this.stop();
+        this.live.leave("live.ended");
+        return true;
+      }
+      this.live.say(t("live.error", { message: error.message }));
+      return false;
+    }
+  };
+
+  // static/js/live.js
+  var $ = (id) => document.getElementById(id);
+  var CHOICES = 4;
+  function takeFragmentSecret() {
+    const match = /^#teach=([A-Za-z0-9_-]{16,200})$/.exec(location.hash);
+    if (!location.hash.startsWith("#teach=")) return null;
+    history.replaceState(null, "", location.pathname + location.search);
+    return match ? match[1] : null;
+  }
+  var Live = class {
+    /** host: main.js's handlers (classroom.js); lesson: the Lesson; share: the share panel. */
+    constructor(host, lesson, share2) {
+      Object.assign(this, { host, lesson, share: share2, run: host.run });
+      this.box = $("live-question");
+      this.role = null;
+      this.notice = "";
+      this.message = "";
+      const bar = $("live-bar");
+      if (bar) new ResizeObserver(() => document.documentElement.style.setProperty("--live-bar-height", `${bar.offsetHeight}px`)).observe(bar);
+      this.wire();
+    }
+    get state() {
+      return this.host.page.state;
+    }
+    /** A student following the teacher: the page is the teacher's, its controls are put away. */
+    get following() {
+      return this.role instanceof Student && this.role.following;
+    }
+    /** Keys are the teacher's while following, and the form's while it is open. */
+    get blocksKeys() {
+      return this.following || Boolean($("live-form")?.open);
+    }
+    wire() {
+      $("live-start")?.addEventListener("click", () => this.startTeaching());
+      $("live-detach")?.addEventListener("click", () => this.role?.detach());
+      $("live-rejoin")?.addEventListener("click", () => this.role?.rejoin());
+      $("live-ask")?.addEventListener("click", () => this.role?.askScene());
+      $("live-quick")?.addEventListener("click", () => this.openForm());
+      $("live-end")?.addEventListener("click", () => this.role?.end());
+      $("live-dismiss")?.addEventListener("click", () => {
+        this.notice = "";
+        this.message = "";
+        this.refresh();
+      });
+      $("live-form")?.addEventListener("submit", (event) => this.submitForm(event));
+      $("live-form-cancel")?.addEventListener("click", () => $("live-form").close());
+      document.addEventListener("gradflow:language", () => {
+        this.role?.draw();
+        this.refresh();
+      });
+    }
+    /** On page load: teach or follow the class the URL names, if any. */
+    begin() {
+      const id = this.state.get("class");
+      const secret = takeFragmentSecret();
+      if (!id) return this.refresh();
+      const held = secret ?? storedSecret(id);
+      if (held) {
+        this.role = new Teacher(this, id, held);
+        this.role.begin();
+      } else {
+        this.role = new Student(this, id);
+        this.role.begin();
+      }
+      this.refresh();
+    }
+    /** The share panel's "Start live class": a new session that this page teaches, its link in the QR code. */
+    async startTeaching() {
+      if (this.role) return;
+      const status = $("live-start-status");
+      status.textContent = t("live.starting");
+      try {
+        const teacher2 = await Teacher.start(this);
+        this.role = teacher2;
+        this.notice = "";
+        this.state.set("class", teacher2.id);
+        this.host.writeURL();
+        teacher2.begin();
+        status.textContent = t("live.started");
+        this.share.refresh();
+      } catch (error) {
+        status.textContent = error instanceof ApiError ? error.message : t("live.error", { message: error.message });
+      }
+      this.refresh();
+    }
+    /** The class is over for this page (`key`: why, in the language files); the page is the user's own again. */
+    leave(key) {
+      this.role = null;
+      this.notice = t(key);
+      this.state.set("class", null);
+      this.host.writeURL();
+      this.share.refresh();
+      this.refresh();
+    }
+    say(text) {
+      this.message = text;
+      this.refresh();
+    }
+    // ---- the teacher's own question -------------------------------------------------------------------------
+    openForm() {
+      const form = $("live-form");
+      $("live-form-error").textContent = "";
+      if (!form.open) form.showModal();
+      $("live-form-text").focus();
+    }
+    async submitForm(event) {
+      event.preventDefault();
+      const choices = Array.from({ length: CHOICES }, (_, i) => $(`live-form-choice-${i}`).value);
+      const marked = document.querySelector("input[name='live-correct']:checked");
+      const { body, error } = questionBody($("live-form-text").value, choices, marked ? Number(marked.value) : -1);
+      if (error) {
+        $("live-form-error").textContent = t(error);
+        return;
+      }
+      if (await this.role?.ask(body)) {
+        $("live-form").close();
+        $("live-form-body").reset();
+      }
+    }
+    // ---- the bar ------------------------------------------------------------------------------------------------
+    refresh() {
+      const role = this.role;
+      const teacher2 = role instanceof Teacher;
+      const student = role instanceof Student;
+      const body = document.body.classList;
+      body.toggle("live-on", Boolean(role));
+      body.toggle("live-teacher", teacher2);
+      body.toggle("live-following", this.following);
+      if (!role) body.remove("live-asking");
+      const bar = $("live-bar");
+      if (!bar) return;
+      bar.hidden = !role && !this.notice;
+      bar.dataset.role = teacher2 ? "teacher" : student ? "student" : "none";
+      bar.dataset.following = String(this.following);
+      $("live-status").textContent = role ? role.status() : this.notice;
+      $("live-message").textContent = this.message;
+      $("live-detach").hidden = !this.following;
+      $("live-rejoin").hidden = !(student && !this.following);
+      $("live-ask").hidden = !(teacher2 && this.lesson.scene?.question && !document.body.classList.contains("live-asking"));
+      $("live-quick").hidden = !teacher2;
+      $("live-end").hidden = !teacher2;
+      $("live-dismiss").hidden = Boolean(role) && !this.message;
+      const start2 = $("live-start");
+      if (start2) start2.hidden = Boolean(role);
+    }
+  };
+  function startLive(host, lesson, share2) {
+    const live = new Live(host, lesson, share2);
+    live.begin();
+    return live;
+  }
 
   // static/js/projection.js
   var Projection = class {
@@ -2577,7 +3342,7 @@
   };
 
   // static/js/share.js
-  var $ = (id) => document.getElementById(id);
+  var $2 = (id) => document.getElementById(id);
   function classroomLink(href, base) {
     const here = new URL(href);
     here.searchParams.delete("projection");
@@ -2590,12 +3355,12 @@
   }
   var SharePanel = class {
     constructor() {
-      this.dialog = $("share-dialog");
+      this.dialog = $2("share-dialog");
       this.info = null;
-      $("class-share-btn")?.addEventListener("click", () => this.toggle());
-      $("share-close")?.addEventListener("click", () => this.close());
-      $("share-copy")?.addEventListener("click", () => this.copy());
-      $("share-address")?.addEventListener("change", () => this.refresh());
+      $2("class-share-btn")?.addEventListener("click", () => this.toggle());
+      $2("share-close")?.addEventListener("click", () => this.close());
+      $2("share-copy")?.addEventListener("click", () => this.copy());
+      $2("share-address")?.addEventListener("change", () => this.refresh());
     }
     get isOpen() {
       return Boolean(this.dialog?.open);
@@ -2606,14 +3371,14 @@
     }
     async show() {
       if (!this.dialog) return;
-      $("share-copied").textContent = "";
+      $2("share-copied").textContent = "";
       if (!this.dialog.open) this.dialog.showModal();
       try {
         this.info = await getClassroom();
-        $("share-error").textContent = "";
+        $2("share-error").textContent = "";
       } catch (error) {
         this.info = null;
-        $("share-error").textContent = t("classroom.error", { message: error.message });
+        $2("share-error").textContent = t("classroom.error", { message: error.message });
       }
       this.fillAddresses();
       this.refresh();
@@ -2622,47 +3387,47 @@
       if (this.dialog?.open) this.dialog.close();
     }
     fillAddresses() {
-      const select = $("share-address");
+      const select = $2("share-address");
       const urls = this.info?.urls || [];
       select.replaceChildren(...urls.map((url) => Object.assign(document.createElement("option"), { value: url, textContent: url })));
-      $("share-address-row").hidden = urls.length < 2;
-      const note = $("share-loopback");
+      $2("share-address-row").hidden = urls.length < 2;
+      const note = $2("share-loopback");
       note.hidden = !this.info || this.info.reachable_from_network;
       note.textContent = this.info ? t("classroom.loopback", { command: this.info.how_to_expose }) : "";
-      $("share-exposes").hidden = !this.info?.reachable_from_network;
+      $2("share-exposes").hidden = !this.info?.reachable_from_network;
     }
     /** The link and its QR code for the view as it is now (call again after the view changed). */
     refresh() {
       if (!this.isOpen) return;
-      const base = $("share-address").value || this.info?.urls?.[0] || null;
+      const base = $2("share-address").value || this.info?.urls?.[0] || null;
       const link = classroomLink(location.href, base);
-      const anchor = $("share-link");
+      const anchor = $2("share-link");
       anchor.href = link;
       anchor.textContent = link;
-      const img = $("share-qr");
+      const img = $2("share-qr");
       img.alt = t("classroom.qr_alt", { url: link });
       const src = classroomQrUrl(link);
       if (img.getAttribute("src") !== src) img.src = src;
       this.dialog.dataset.link = link;
     }
     async copy() {
-      const link = $("share-link").href;
+      const link = $2("share-link").href;
       try {
         await navigator.clipboard.writeText(link);
-        $("share-copied").textContent = t("share.copied");
+        $2("share-copied").textContent = t("share.copied");
       } catch {
-        $("share-copied").textContent = t("share.copy_this", { url: link });
+        $2("share-copied").textContent = t("share.copy_this", { url: link });
       }
     }
   };
 
   // static/js/classroom.js
-  var $2 = (id) => document.getElementById(id);
+  var $3 = (id) => document.getElementById(id);
   var KeysHelp = class {
     constructor() {
-      this.box = $2("keys-help");
-      $2("help-btn")?.addEventListener("click", () => this.toggle());
-      $2("keys-help-close")?.addEventListener("click", () => this.close());
+      this.box = $3("keys-help");
+      $3("help-btn")?.addEventListener("click", () => this.toggle());
+      $3("keys-help-close")?.addEventListener("click", () => this.close());
     }
     get isOpen() {
       return Boolean(this.box && !this.box.hidden);
@@ -2670,14 +3435,14 @@
     toggle() {
       if (!this.box) return;
       this.box.hidden = !this.box.hidden;
-      $2("help-btn")?.setAttribute("aria-expanded", String(this.isOpen));
+      $3("help-btn")?.setAttribute("aria-expanded", String(this.isOpen));
     }
     close() {
       if (this.isOpen) this.toggle();
     }
   };
   function startClassroom(host) {
-    const lesson = new Lesson(host, $2("lesson-panel"));
+    const lesson = new Lesson(host, $3("lesson-panel"));
     const projection = new Projection(host);
     const share2 = new SharePanel();
     const help = new KeysHelp();
@@ -2720,10 +3485,11 @@
           else return false;
         }
       },
-      () => share2.isOpen
+      () => share2.isOpen || live.blocksKeys
     );
     lesson.init(location.search);
-    return { lesson, projection, share: share2, help };
+    const live = startLive(host, lesson, share2);
+    return { lesson, projection, share: share2, help, live };
   }
 
   // static/js/controls.js
@@ -3105,11 +3871,11 @@
   };
 
   // static/js/messages.js
-  var $3 = (id) => document.getElementById(id);
+  var $4 = (id) => document.getElementById(id);
   function showBanner(text, kind = "error") {
-    $3("banner-text").textContent = text;
-    $3("banner").dataset.kind = kind;
-    $3("banner").hidden = !text;
+    $4("banner-text").textContent = text;
+    $4("banner").dataset.kind = kind;
+    $4("banner").hidden = !text;
   }
   function errorText(error, table) {
     const d = Array.isArray(error.detail) ? error.detail[0] : null;
@@ -3150,8 +3916,10 @@
     lang: { type: "string", enum: ["en", "ko"], default: null },
     projection: { type: "boolean", default: false },
     preset: { type: "string", default: null },
-    lesson: { type: "integer", default: null }
+    lesson: { type: "integer", default: null },
     // the lesson scene shown, 1-based (static/js/lesson/scenes.js)
+    class: { type: "string", default: null }
+    // the live class this page teaches or follows (static/js/live.js)
   };
   function buildTable(meta) {
     const table = {};
@@ -3259,7 +4027,7 @@
   };
 
   // static/js/own.js
-  var $4 = (id) => document.getElementById(id);
+  var $5 = (id) => document.getElementById(id);
   function tableOf(fileInput, textArea, name) {
     const file = fileInput.files?.[0];
     if (file) return file;
@@ -3267,39 +4035,39 @@
     return text ? new File([text], name, { type: "text/csv" }) : null;
   }
   function wireOwnInput({ onChange: onChange2, table }) {
-    $4("input-use").addEventListener("click", async () => {
-      const x = tableOf($4("input-file"), $4("input-text"), "pasted.csv");
+    $5("input-use").addEventListener("click", async () => {
+      const x = tableOf($5("input-file"), $5("input-text"), "pasted.csv");
       if (!x) {
-        $4("input-status").textContent = t("input.empty");
+        $5("input-status").textContent = t("input.empty");
         return;
       }
-      const y = tableOf($4("input-targets-file"), $4("input-targets-text"), "pasted-targets.csv");
-      $4("input-status").textContent = t("input.sending");
+      const y = tableOf($5("input-targets-file"), $5("input-targets-text"), "pasted-targets.csv");
+      $5("input-status").textContent = t("input.sending");
       try {
         const info = await uploadInput(x, y);
-        $4("input-status").textContent = "";
+        $5("input-status").textContent = "";
         onChange2("input", info.input);
       } catch (error) {
-        $4("input-status").textContent = error instanceof ApiError ? errorText(error, table()) : String(error);
+        $5("input-status").textContent = error instanceof ApiError ? errorText(error, table()) : String(error);
       }
     });
-    $4("input-clear").addEventListener("click", () => onChange2("input", null));
+    $5("input-clear").addEventListener("click", () => onChange2("input", null));
   }
   function showOwnInput(trace, weights, input) {
-    $4("input-panel").hidden = !weights;
-    if (input) $4("input-panel").open = true;
-    $4("input-clear").hidden = !input;
+    $5("input-panel").hidden = !weights;
+    if (input) $5("input-panel").open = true;
+    $5("input-clear").hidden = !input;
     if (input && trace?.task?.name === "input") {
       const { length, input_size: D, targets } = trace.task;
-      $4("input-status").textContent = t(targets === "given" ? "input.active_targets" : "input.active", { T: length, D });
-    } else if (!input && $4("input-status").dataset.shown) {
-      $4("input-status").textContent = "";
+      $5("input-status").textContent = t(targets === "given" ? "input.active_targets" : "input.active", { T: length, D });
+    } else if (!input && $5("input-status").dataset.shown) {
+      $5("input-status").textContent = "";
     }
-    $4("input-status").dataset.shown = input ? "1" : "";
+    $5("input-status").dataset.shown = input ? "1" : "";
   }
 
   // static/js/main.js
-  var $5 = (id) => document.getElementById(id);
+  var $6 = (id) => document.getElementById(id);
   var announce = (what) => document.dispatchEvent(new CustomEvent(`gradflow:${what}`));
   var VIEWS = {
     flow: (d, ctx) => gradientFlow(d.flowSource, ctx),
@@ -3338,7 +4106,7 @@
       views.filter((view) => view !== "flow" || data.flowSource),
       (view) => characters(view, finish(VIEWS[view](data, ctx), ctx))
     );
-    $5("readout-flow").textContent = flowReadout(page.trace, ctx);
+    $6("readout-flow").textContent = flowReadout(page.trace, ctx);
     for (const view of views) {
       const source = view === "flow" ? data.flowSource : data.trace;
       if (CAPTIONS[view] && source) document.querySelector(`#card-${view} .caption`).textContent = CAPTIONS[view](source, ctx);
@@ -3359,7 +4127,7 @@
     }
     traceInFlight = true;
     setLoading(TRACE_VIEWS, true);
-    $5("run-status").textContent = t("status.computing");
+    $6("run-status").textContent = t("status.computing");
     const asked = { ...page.state.values };
     try {
       const preset = page.meta.presets.find((p) => p.name === page.state.get("preset"));
@@ -3374,13 +4142,13 @@
       page.controls.fields.get("preset")?.sync();
       showWeights();
       showBanner(overflowText(page.trace.cells));
-      $5("run-status").textContent = "";
+      $6("run-status").textContent = "";
       draw(TRACE_VIEWS);
       page.badge.schedule();
       announce("trace");
     } catch (error) {
       setLoading(TRACE_VIEWS, false);
-      $5("run-status").textContent = "";
+      $6("run-status").textContent = "";
       page.controls.clearErrors();
       showBanner("");
       page.badge.clear();
@@ -3396,33 +4164,33 @@
   function showWeights() {
     const hash = page.state.get("weights");
     const cell = hash && page.trace ? Object.values(page.trace.cells)[0] : null;
-    $5("weights-status").textContent = cell ? t("weights.active", { cell: t(`cell.${cell.kind}`), H: cell.H, D: page.trace.sizes.D }) : "";
+    $6("weights-status").textContent = cell ? t("weights.active", { cell: t(`cell.${cell.kind}`), H: cell.H, D: page.trace.sizes.D }) : "";
     page.controls.showUpload(cell ? { kind: cell.kind, H: cell.H } : null);
     showOwnInput(page.trace, hash, page.state.get("input"));
-    $5("weights-clear").hidden = !hash;
+    $6("weights-clear").hidden = !hash;
   }
   async function useWeights(file) {
     if (!file) return;
-    $5("weights-status").textContent = t("weights.uploading", { name: file.name });
+    $6("weights-status").textContent = t("weights.uploading", { name: file.name });
     try {
       const info = await uploadWeights(file);
       onChange("weights", info.weights);
     } catch (error) {
-      $5("weights-status").textContent = error instanceof ApiError ? errorText(error, page.state.table) : String(error);
+      $6("weights-status").textContent = error instanceof ApiError ? errorText(error, page.state.table) : String(error);
     }
   }
   function onRunUpdate() {
     const shown = run.visible();
     const last = shown[shown.length - 1];
     const total = run.info?.config?.steps ?? page.state.request("train").steps ?? page.state.table.steps?.default;
-    $5("train-progress").max = total || 1;
-    $5("train-progress").value = last?.step ?? 0;
-    Object.assign($5("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status, state: run.state });
-    $5("train-counter").textContent = `${formatNumber(last?.step ?? 0, 6)} / ${formatNumber(total, 6)}`;
-    label($5("train-play"), run.playing ? "pause" : run.state === "finished" || run.state === "failed" ? "again" : "play", t(PLAY_LABEL[run.state]));
-    $5("train-play").setAttribute("aria-pressed", String(run.playing));
-    $5("train-play").dataset.state = run.state;
-    for (const id of ["dl-train-csv", "dl-train-json"]) $5(id).hidden = !(run.state === "finished" && run.status === "done");
+    $6("train-progress").max = total || 1;
+    $6("train-progress").value = last?.step ?? 0;
+    Object.assign($6("train-progress").dataset, { shown: run.shown, received: run.snapshots.length, status: run.status, state: run.state });
+    $6("train-counter").textContent = `${formatNumber(last?.step ?? 0, 6)} / ${formatNumber(total, 6)}`;
+    label($6("train-play"), run.playing ? "pause" : run.state === "finished" || run.state === "failed" ? "again" : "play", t(PLAY_LABEL[run.state]));
+    $6("train-play").setAttribute("aria-pressed", String(run.playing));
+    $6("train-play").dataset.state = run.state;
+    for (const id of ["dl-train-csv", "dl-train-json"]) $6(id).hidden = !(run.state === "finished" && run.status === "done");
     let status = "";
     if (run.state === "failed") {
       if (run.error instanceof ApiError) showError(run.error, errorContext("train"));
@@ -3431,7 +4199,7 @@
       const { key, values: values2 } = runStatus(run, total);
       status = t(key, { ...values2, step: formatNumber(values2.step, 6), total: formatNumber(values2.total, 6) });
     }
-    $5("train-status").textContent = status;
+    $6("train-status").textContent = status;
     if (last && overflowText(last.cells)) showBanner(overflowText(last.cells));
     draw(RUN_VIEWS);
     announce("run");
@@ -3470,6 +4238,7 @@
     for (const [key, value] of Object.entries(page.state.values)) if (!page.state.table[key].endpoints.length) values2[key] = value;
     const query = page.state.toQuery(values2);
     history.replaceState(null, "", query ? `?${query}` : location.pathname);
+    announce("url");
   }
   function onChange(key, value) {
     page.state.set(key, value);
@@ -3499,6 +4268,20 @@
     if (run.started) run.reset();
     refreshTrace();
   }
+  function showQuery(search) {
+    const own = Object.fromEntries(["lang", "projection", "class"].map((key) => [key, page.state.get(key)]));
+    page.state.readURL(search);
+    if (page.state.get("preset")) {
+      applyPreset(page.state.get("preset"));
+      page.state.readURL(search, true);
+    }
+    for (const [key, value] of Object.entries(own)) page.state.set(key, value);
+    page.accepted = { ...page.state.values };
+    writeURL();
+    page.controls.sync();
+    if (run.started) run.reset();
+    refreshTrace();
+  }
   async function setLanguage(lang) {
     page.state.set("lang", lang);
     writeURL();
@@ -3515,7 +4298,7 @@
     page.state.set("projection", on);
     writeURL();
     document.documentElement.dataset.theme = on ? "projection" : "";
-    $5("projection-btn").setAttribute("aria-pressed", String(on));
+    $6("projection-btn").setAttribute("aria-pressed", String(on));
     draw(Object.keys(VIEWS));
     announce("projection");
   }
@@ -3523,14 +4306,14 @@
     const url = location.href;
     try {
       await navigator.clipboard.writeText(url);
-      $5("share-status").textContent = t("share.copied");
+      $6("share-status").textContent = t("share.copied");
     } catch {
-      $5("share-status").textContent = t("share.copy_this", { url });
+      $6("share-status").textContent = t("share.copy_this", { url });
     }
   }
   function pngSettings() {
     const query = new URLSearchParams(location.search);
-    for (const key of ["lang", "projection", "lesson"]) query.delete(key);
+    for (const key of ["lang", "projection", "lesson", "class"]) query.delete(key);
     const settings = [...query.keys()].filter((k, i, all) => all.indexOf(k) === i).map((k) => `${k}=${query.getAll(k).join(",")}`);
     return {
       caption: t("download.png_caption", { settings: settings.join(" · ") || t("download.png_defaults") }),
@@ -3548,24 +4331,24 @@
     }
   }
   function wire() {
-    $5("run-btn").addEventListener("click", refreshTrace);
-    $5("train-play").addEventListener("click", () => run.toggle(page.state.request("train")));
-    $5("train-step").addEventListener("click", () => run.step(page.state.request("train")));
-    $5("train-reset").addEventListener("click", () => {
+    $6("run-btn").addEventListener("click", refreshTrace);
+    $6("train-play").addEventListener("click", () => run.toggle(page.state.request("train")));
+    $6("train-step").addEventListener("click", () => run.step(page.state.request("train")));
+    $6("train-reset").addEventListener("click", () => {
       run.reset();
       draw(TRACE_VIEWS);
     });
-    $5("share-btn").addEventListener("click", share);
-    $5("lang-btn").addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
-    $5("projection-btn").addEventListener("click", () => setProjection(!page.state.get("projection")));
-    $5("banner-close").addEventListener("click", () => showBanner(""));
-    $5("weights-file").addEventListener("change", (event) => useWeights(event.target.files[0]));
-    $5("weights-drop").addEventListener("dragover", (event) => event.preventDefault());
-    $5("weights-drop").addEventListener("drop", (event) => {
+    $6("share-btn").addEventListener("click", share);
+    $6("lang-btn").addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
+    $6("projection-btn").addEventListener("click", () => setProjection(!page.state.get("projection")));
+    $6("banner-close").addEventListener("click", () => showBanner(""));
+    $6("weights-file").addEventListener("change", (event) => useWeights(event.target.files[0]));
+    $6("weights-drop").addEventListener("dragover", (event) => event.preventDefault());
+    $6("weights-drop").addEventListener("drop", (event) => {
       event.preventDefault();
       useWeights(event.dataTransfer.files[0]);
     });
-    $5("weights-clear").addEventListener("click", () => {
+    $6("weights-clear").addEventListener("click", () => {
       page.state.set("input", null);
       onChange("weights", null);
     });
@@ -3591,16 +4374,16 @@
     }
     translatePage();
     document.documentElement.dataset.theme = page.state.get("projection") ? "projection" : "";
-    $5("projection-btn").setAttribute("aria-pressed", String(Boolean(page.state.get("projection"))));
-    page.controls = new Controls($5("controls-body"), { meta, state: page.state, onChange, onPreset, payloads: currentPayloads });
+    $6("projection-btn").setAttribute("aria-pressed", String(Boolean(page.state.get("projection"))));
+    page.controls = new Controls($6("controls-body"), { meta, state: page.state, onChange, onPreset, payloads: currentPayloads });
     page.controls.build(language());
-    page.badge = new VerifyBadge($5("verify-badge"), () => page.state.request("gradcheck"));
-    if (NARROW.matches) $5("settings").open = false;
+    page.badge = new VerifyBadge($6("verify-badge"), () => page.state.request("gradcheck"));
+    if (NARROW.matches) $6("settings").open = false;
     const topbar = document.querySelector(".topbar");
     new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-height", `${topbar.offsetHeight}px`)).observe(topbar);
     wire();
     page.accepted = { ...page.state.values };
-    startClassroom({ page, run, applyPreset, onPreset, onChange, setProjection, writeURL });
+    startClassroom({ page, run, applyPreset, onPreset, onChange, setProjection, writeURL, showQuery });
     onRunUpdate();
     await refreshTrace();
     document.body.dataset.status = "ready";

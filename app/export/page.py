@@ -11,7 +11,8 @@ the page's fetch() calls from it. A resource the page names that cannot be inlin
 file must open with no server and no network.
 
 "Share with class" is hidden in the file: it shows a QR code that the server draws, for students to reach
-the server over the classroom network, and a file on one laptop has no server to reach.
+the server over the classroom network, and a file on one laptop has no server to reach. So is every part of
+the live class (`.live-ui`: its bar, question and forms), which lives in the server's memory.
 """
 
 import base64
@@ -28,7 +29,7 @@ MODULES_JS = files("app.export").joinpath("modules.js")
 ENTRY = "/static/js/main.js"
 DATA_ID = "gradflow-export"
 # What the file leaves out of the page (see the module docstring), and a mark that it is a saved copy.
-OFFLINE_CSS = "#class-share-btn { display: none !important; }"
+OFFLINE_CSS = "#class-share-btn, .live-ui { display: none !important; }"
 
 
 class PageError(RuntimeError):

@@ -6,6 +6,9 @@ its words make (app/web/claims.py). Its words are in static/i18n/{en,ko}.json as
 .description and .compare.<i>; `{name}` in them is a quantity the page fills in from the computation.
 static/lesson/scenes.json is the lesson, one scene per idea of the lecture (../shared/seed/rnn-lecture-ko.txt)
 in its order; each names the preset it applies, and its words are lesson.scene.<id>.title and .text.
+A scene may carry a question for a live class (app/web/live/questions.py): its choices' ids, each with
+the claim (`when`) that holds when it is the correct one; the words are lesson.scene.<id>.question and
+lesson.scene.<id>.choice.<choice id>.
 
 Everything is validated when this module is imported: configurations against the request schemas (and
 sent with every field filled in, so the page can POST them as they are and a preset is also a URL), claims
@@ -24,6 +27,8 @@ PRESETS_JSON = STATIC_DIR / "lesson" / "presets.json"
 SCENES_JSON = STATIC_DIR / "lesson" / "scenes.json"
 DEFAULT_TRAIN_PRESET = "lstm-learns"
 
+MIN_CHOICES, MAX_CHOICES = 2, 4  # of a scene's question
+_CHOICE_ID = re.compile(r"[a-z0-9-]{1,16}")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MATH = re.compile(r"\$[^$]*\$")
 
@@ -78,6 +83,31 @@ def _complete(preset: dict, texts: dict[str, dict]) -> dict:
     return out
 
 
+def _question(scene: dict, preset: dict, texts: dict[str, dict]) -> None:
+    """A scene's question (a live class asks it): 2 to 4 choices with unique ids, each choice's `when` a
+    claim over the preset's quantities, and the question and every choice worded in both languages."""
+    name = f"scene {scene['id']}"
+    choices = scene["question"].get("choices", [])
+    ids = [c.get("id") for c in choices]
+    if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
+        raise ValueError(
+            f"{name}: a question has {MIN_CHOICES} to {MAX_CHOICES} choices (got {len(choices)})"
+        )
+    if len(set(ids)) != len(ids) or not all(isinstance(i, str) and _CHOICE_ID.fullmatch(i) for i in ids):
+        raise ValueError(f"{name}: choice ids must be unique, 1 to 16 of a-z, 0-9 and - (got {ids})")
+    check_definitions(
+        {"name": name, "quantities": preset["quantities"], "claims": [c["when"] for c in choices]}
+    )
+    prefix = f"lesson.scene.{scene['id']}"
+    for key in [f"{prefix}.question"] + [f"{prefix}.choice.{i}" for i in ids]:
+        for lang in LANGUAGES:
+            text = texts[lang].get(key, "")
+            if not text.strip():
+                raise ValueError(f"{name}: {key} is missing in {lang}")
+            if unknown := quoted(text) - set(preset["quantities"]):
+                raise ValueError(f"{name}: {key} ({lang}) quotes {unknown}, not quantities of its preset")
+
+
 def _scenes(presets: dict, texts: dict[str, dict]) -> list[dict]:
     scenes = _load(SCENES_JSON)
     for scene in scenes:
@@ -90,6 +120,8 @@ def _scenes(presets: dict, texts: dict[str, dict]) -> list[dict]:
                 raise ValueError(
                     f"scene {scene['id']} ({lang}) quotes {unknown}, not quantities of its preset"
                 )
+        if "question" in scene:
+            _question(scene, presets[scene["preset"]], texts)
     return scenes
 
 

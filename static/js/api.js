@@ -25,15 +25,15 @@ async function errorFrom(response) {
   return new ApiError(response.status, message, first?.field ?? null, body?.detail ?? null);
 }
 
-async function request(method, path, body, signal) {
-  const init = { method, signal, headers: { Accept: "application/json" } };
+async function request(method, path, body, signal, headers = {}) {
+  const init = { method, signal, headers: { Accept: "application/json", ...headers } };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
   if (!response.ok) throw await errorFrom(response);
-  return response.json();
+  return response.status === 204 ? null : response.json();
 }
 
 /** GET /api/meta: kinds, tasks, presets, and every parameter's default, bounds and description. */
@@ -78,6 +78,61 @@ export function getClassroom(signal) {
 /** The address of the server-drawn QR code (SVG) of `link`, for an <img>. */
 export function classroomQrUrl(link) {
   return `/api/classroom/qr.svg?url=${encodeURIComponent(link)}`;
+}
+
+// ---- the live class (docs/api.md): a teacher's request carries the teacher secret as X-Class-Key ------------
+
+const classPath = (id, rest = "") => `/api/class/${encodeURIComponent(id)}${rest}`;
+const teacher = (key) => ({ "X-Class-Key": key });
+
+/** POST /api/class: a new live session, {id, teacher_secret, join_url, expires_after_idle_s}. */
+export function startClass(signal) {
+  return request("POST", "/api/class", undefined, signal);
+}
+
+/** GET /api/class/{id}: {id, view, question, students, ended}. */
+export function getClass(id, signal) {
+  return request("GET", classPath(id), undefined, signal);
+}
+
+/** The address of the session's event stream (view, question, reveal, closed, end), for an EventSource. */
+export function classEventsUrl(id) {
+  return classPath(id, "/events");
+}
+
+/** PUT /api/class/{id}/view (teacher): what the teacher's page shows now; answers {seq}. */
+export function putClassView(id, key, view, signal) {
+  return request("PUT", classPath(id, "/view"), { view }, signal, teacher(key));
+}
+
+/** GET /api/class/{id}/tally (teacher): {qid, tally, answers, students}. */
+export function getClassTally(id, key, signal) {
+  return request("GET", classPath(id, "/tally"), undefined, signal, teacher(key));
+}
+
+/** POST /api/class/{id}/questions (teacher): `body` is {scene} or {text, choices, correct}. */
+export function openQuestion(id, key, body, signal) {
+  return request("POST", classPath(id, "/questions"), body, signal, teacher(key));
+}
+
+/** POST …/questions/{qid}/reveal (teacher): {qid, correct, tally, answers}. */
+export function revealQuestion(id, key, qid, signal) {
+  return request("POST", classPath(id, `/questions/${encodeURIComponent(qid)}/reveal`), undefined, signal, teacher(key));
+}
+
+/** POST …/questions/{qid}/close (teacher): the question withdrawn without a reveal. */
+export function closeQuestion(id, key, qid, signal) {
+  return request("POST", classPath(id, `/questions/${encodeURIComponent(qid)}/close`), undefined, signal, teacher(key));
+}
+
+/** POST …/questions/{qid}/answers (anyone in the class): {counted}, false for a device's repeat vote. */
+export function answerQuestion(id, qid, device, choice, signal) {
+  return request("POST", classPath(id, `/questions/${encodeURIComponent(qid)}/answers`), { device, choice }, signal);
+}
+
+/** DELETE /api/class/{id} (teacher): the session ends for everyone. */
+export function endClass(id, key, signal) {
+  return request("DELETE", classPath(id), undefined, signal, teacher(key));
 }
 
 /** The language file static/i18n/<lang>.json. */

@@ -1,5 +1,6 @@
 // The classroom on top of the page: lesson mode (lesson/lesson.js), projection mode (projection.js), keyboard
-// control (keyboard.js), the keyboard help overlay and the "Share with class" panel (share.js).
+// control (keyboard.js), the keyboard help overlay, the "Share with class" panel (share.js) and the live
+// class (live.js).
 //
 // main.js calls startClassroom(host) once, after the controls exist and before the first trace is fetched,
 // with the page's own functions, so every change here goes the page's one path (state → URL → fetch →
@@ -8,6 +9,7 @@
 
 import { listenKeys } from "./keyboard.js";
 import { Lesson } from "./lesson/lesson.js";
+import { startLive } from "./live.js";
 import { Projection } from "./projection.js";
 import { SharePanel } from "./share.js";
 
@@ -37,8 +39,8 @@ class KeysHelp {
 }
 
 /**
- * host: {page, run, applyPreset(name), onPreset(name), onChange(key, value), setProjection(on), writeURL()}:
- * the page's state and training run, and main.js's own handlers.
+ * host: {page, run, applyPreset(name), onPreset(name), onChange(key, value), setProjection(on), writeURL(),
+ * showQuery(search)}: the page's state and training run, and main.js's own handlers.
  */
 export function startClassroom(host) {
   const lesson = new Lesson(host, $("lesson-panel"));
@@ -86,9 +88,10 @@ export function startClassroom(host) {
         else return false; // the share panel is a modal <dialog>: the browser closes it on Esc
       },
     },
-    () => share.isOpen,
+    () => share.isOpen || live.blocksKeys,
   );
 
   lesson.init(location.search);
-  return { lesson, projection, share, help };
+  const live = startLive(host, lesson, share);
+  return { lesson, projection, share, help, live };
 }

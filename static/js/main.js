@@ -27,7 +27,7 @@ import { setScenes } from "./lesson/scenes.js";
 import { PLAY_LABEL, TrainingRun, runStatus } from "./train.js";
 
 const $ = (id) => document.getElementById(id);
-/** Tell the classroom (classroom.js) what changed: "trace", "run", "language" or "projection". */
+/** Tell the classroom (classroom.js) what changed: "trace", "run", "language", "projection" or "url". */
 const announce = (what) => document.dispatchEvent(new CustomEvent(`gradflow:${what}`));
 
 // What each view is drawn from: the trace, or the training run (the headline follows the run while it shows one).
@@ -241,6 +241,7 @@ function writeURL() {
   for (const [key, value] of Object.entries(page.state.values)) if (!page.state.table[key].endpoints.length) values[key] = value;
   const query = page.state.toQuery(values);
   history.replaceState(null, "", query ? `?${query}` : location.pathname);
+  announce("url"); // a live class's teacher sends the view on (live/teacher.js)
 }
 
 /** A control moved: the state and the URL follow, a running training is reset (its configuration is gone). */
@@ -271,6 +272,26 @@ function applyPreset(name) {
 
 function onPreset(name) {
   applyPreset(name);
+  writeURL();
+  page.controls.sync();
+  if (run.started) run.reset();
+  refreshTrace();
+}
+
+/**
+ * Show the view that the query string `search` describes, as a link would open it, keeping this page's own
+ * language, theme and live class: URL query → state → fetch → render (a live class's student follows the
+ * teacher this way, live/student.js). A training run of this page's own is stopped.
+ */
+function showQuery(search) {
+  const own = Object.fromEntries(["lang", "projection", "class"].map((key) => [key, page.state.get(key)]));
+  page.state.readURL(search);
+  if (page.state.get("preset")) {
+    applyPreset(page.state.get("preset"));
+    page.state.readURL(search, true);
+  }
+  for (const [key, value] of Object.entries(own)) page.state.set(key, value);
+  page.accepted = { ...page.state.values }; // as on load: the link's values, until the answer says otherwise
   writeURL();
   page.controls.sync();
   if (run.started) run.reset();
@@ -312,7 +333,7 @@ async function share() {
 /** What a downloaded PNG says about the view it shows: a caption line, and the link that reopens it. */
 function pngSettings() {
   const query = new URLSearchParams(location.search);
-  for (const key of ["lang", "projection", "lesson"]) query.delete(key);
+  for (const key of ["lang", "projection", "lesson", "class"]) query.delete(key);
   const settings = [...query.keys()].filter((k, i, all) => all.indexOf(k) === i).map((k) => `${k}=${query.getAll(k).join(",")}`);
   return {
     caption: t("download.png_caption", { settings: settings.join(" · ") || t("download.png_defaults") }),
@@ -388,7 +409,7 @@ async function start() {
   new ResizeObserver(() => document.documentElement.style.setProperty("--topbar-height", `${topbar.offsetHeight}px`)).observe(topbar);
   wire();
   page.accepted = { ...page.state.values }; // the link's values, until the first answer says otherwise
-  startClassroom({ page, run, applyPreset, onPreset, onChange, setProjection, writeURL });
+  startClassroom({ page, run, applyPreset, onPreset, onChange, setProjection, writeURL, showQuery });
   onRunUpdate();
   await refreshTrace();
   document.body.dataset.status = "ready";

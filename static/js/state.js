@@ -4,7 +4,7 @@
 //
 // The model and training parameters come from the API (`/api/meta` → parameters.trace, .train, .gradcheck):
 // their types, defaults and bounds are the server's, never copies. The page's own parameters (language,
-// projection theme, chosen preset, lesson scene) are listed below. The URL holds only the values that differ from the
+// projection theme, chosen preset, lesson scene, live class) are listed below. The URL holds only the values that differ from the
 // defaults, with the API's own names and list form (`?cells=rnn&cells=gru&T=80`), so the model part of a page
 // link is also a valid query for GET /api/trace. Values are never clamped here: an out-of-bounds value goes
 // to the server, whose 422 message is shown next to its control.
@@ -14,6 +14,7 @@ export const PAGE_PARAMS = {
   projection: { type: "boolean", default: false },
   preset: { type: "string", default: null },
   lesson: { type: "integer", default: null }, // the lesson scene shown, 1-based (static/js/lesson/scenes.js)
+  class: { type: "string", default: null }, // the live class this page teaches or follows (static/js/live.js)
 };
 
 /**

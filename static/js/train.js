@@ -47,6 +47,7 @@ export class TrainingRun {
     this.status = "idle"; // the stream's: idle | running | done | stopped | failed
     this.reason = null; // why it ended: steps | solved | seconds | stopped (the server's words)
     this.error = null; // an ApiError, or the failed event's message
+    this.mirrored = false; // the run shown is another page's (a live class's teacher), not one streamed here
   }
 
   /** Move along an edge of the machine; false (and no change) when `event` has none from this state. */
@@ -74,6 +75,19 @@ export class TrainingRun {
     return this.snapshots.slice(0, this.shown);
   }
 
+  /**
+   * Show a run that another page trains (a live class's teacher, live/view.js): its `info`, `snapshots` and
+   * states as that page has them, with no stream of this page's own. Playing or stepping afterwards starts
+   * a run of this page's own.
+   */
+  follow({ info, snapshots, state, status, reason }) {
+    this.controller?.abort();
+    this.clear();
+    const known = Object.hasOwn(NEXT, state) ? state : "paused";
+    Object.assign(this, { info, snapshots, shown: snapshots.length, state: known, status, reason, mirrored: true });
+    this.onUpdate(this);
+  }
+
   /** Play, pause, or start again after a finished or failed run: what the Train button and Space do. */
   toggle(config) {
     if (this.state === "running") this.pause();
@@ -82,6 +96,7 @@ export class TrainingRun {
 
   /** Start (or resume following) the run of `config`, the training request body. */
   play(config) {
+    if (this.mirrored) this.clear();
     if (this.state === "finished" || this.state === "failed") {
       this.controller?.abort();
       this.clear();
@@ -99,6 +114,7 @@ export class TrainingRun {
 
   /** One snapshot further (starting the run paused if there is none yet). */
   step(config) {
+    if (this.mirrored) this.clear();
     if (!this.move("step")) return;
     if (this.shown < this.snapshots.length) this.shown += 1;
     else this.pendingSteps += 1;

@@ -112,6 +112,10 @@ def test_headline_draws_the_apis_gradients_offline_and_a_setting_it_lacks_says_s
     page.wait_for_function("() => document.getElementById('verify-badge').dataset.state === 'ok'")
     assert page.is_hidden("#banner")
     assert page.is_hidden("#class-share-btn")  # students cannot join a file
+    # nor can a live class run in one: every part of it stays hidden, even if the page tried to show it
+    shown = """(ids) => ids.filter((id) => { const e = document.getElementById(id); e.hidden = false;
+                                           return getComputedStyle(e).display !== 'none'; })"""
+    assert page.evaluate(shown, ["live-bar", "live-question", "live-start-row", "live-form"]) == []
     shoot(page, "preset")
     # A setting the file does not hold: said in the banner and under the control, and the chart stays.
     before = series(page, "flow", "rnn", "grad_hidden_norm")

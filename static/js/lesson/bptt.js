@@ -53,6 +53,13 @@ export class BackwardPlayer {
     this.onFrame(this);
   }
 
+  /** Stop at step `position` (clamped to 1…T): where another page's animation is (a live class's teacher). */
+  seek(position) {
+    this.stopTimer();
+    this.position = Math.min(Math.max(Math.round(position), 1), this.T || 1);
+    this.onFrame(this);
+  }
+
   restart() {
     this.stopTimer();
     this.position = this.T;

@@ -112,6 +112,7 @@ export class Lesson {
       ctx: () => ({ t, fmt: formatNumber, projection: Boolean(host.page.state.get("projection")), narrow: false }),
       draw: (div, figure) => this.draw(div, figure),
       change: (key, value) => host.onChange(key, value),
+      moved: () => document.dispatchEvent(new CustomEvent("gradflow:step")), // a live class's teacher sends it on
       trainRequest: () => host.page.state.request("train"),
     };
   }
@@ -216,6 +217,20 @@ export class Lesson {
       if (!note) this.panel.querySelector(".lesson-widget")?.append(el("p", { class: "lesson-unavailable", text: t("lesson.unavailable") }));
     }
     if (widget === this.widget) this.panel.dataset.ready = "true";
+  }
+
+  /** The animation step of the scene's widget (the BPTT scene's position), or null for a scene without. */
+  get step() {
+    return this.widget?.seek ? (this.memo[this.scene.id]?.position ?? null) : null;
+  }
+
+  /** Go to the animation step `position` of the scene's widget (kept for the widget if it is not drawn yet). */
+  showStep(position) {
+    const scene = this.scene;
+    if (!scene || !this.widget?.seek || !Number.isInteger(position)) return;
+    this.memo[scene.id] ??= {};
+    this.memo[scene.id].position = position;
+    if (this.isCurrent(this.host.page.trace)) this.widget.seek(position);
   }
 
   onRun() {

@@ -3,8 +3,8 @@
 // cuts, one gate, the RNN/LSTM comparison, a training run.
 //
 // A widget is made from an `env`: {t, fmt, memo, scene, home, ctx(), draw(div, figure), change(key, value),
-// state, run, trainRequest()} (lesson.js) and returns
-// {element, update(trace), step?(direction), toggle?(), onRun?(run), leave?()}. `memo` is the scene's own
+// moved(), state, run, trainRequest()} (lesson.js) and returns
+// {element, update(trace), step?(direction), seek?(position), toggle?(), onRun?(run), leave?()}. `memo` is the scene's own
 // memory (the chosen step, the animation's position), kept across redraws and language switches. Every
 // number shown is the API's, formatted; the widgets compute no model math.
 
@@ -143,6 +143,7 @@ function bpttWidget(env) {
   const root = el("div", { class: "lesson-player", "data-playing": "false" });
   let trace = null;
   const frame = (p) => {
+    if (env.memo.position !== p.position) env.moved();
     env.memo.position = p.position;
     root.dataset.position = String(p.position);
     root.dataset.playing = String(p.playing);
@@ -173,6 +174,7 @@ function bpttWidget(env) {
       if (grad) player.load(grad.length, env.memo.position);
     },
     step: (direction) => player.step(direction),
+    seek: (position) => player.seek(position),
     toggle: () => player.toggle(),
     leave: () => player.stopTimer(),
   };
