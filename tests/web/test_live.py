@@ -242,6 +242,9 @@ def test_a_slow_stream_keeps_only_the_newest_view_and_a_stalled_one_is_ended():
     for i in range(MAX_PENDING):
         stream.push(event("closed", {"qid": f"q{i}"}))
     assert stream.overflowed and len(stream.pending) <= MAX_PENDING + 2
+    assert asyncio.run(stream.next()) is None  # it is ended; its browser reconnects
+    stream.push(event("end", {}))
+    assert asyncio.run(stream.next()) == event("end", {})  # but told when the class has ended
 
 
 def test_the_join_link_is_the_servers_own_address_never_the_host_header():

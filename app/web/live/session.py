@@ -90,8 +90,8 @@ class Stream:
         while not self.pending:
             self.wake.clear()
             await self.wake.wait()
-        if self.overflowed:
-            return None
+        if self.overflowed:  # only the end, if it came, is still worth sending
+            return self.pending[-1] if self.pending[-1][0] == "end" else None
         return self.pending.popleft()
 
 
