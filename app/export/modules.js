@@ -2445,7 +2445,7 @@
       const number = sceneNumber(n);
       this.state.set("lesson", number);
       const scene = SCENES[number - 1];
-      if (this.state.get("preset") !== scene.preset) this.host.onPreset(scene.preset);
+      if (this.state.get("preset") !== scene.preset || !this.ownSettings(scene)) this.host.onPreset(scene.preset);
       else this.host.writeURL();
       this.render({ scroll: true });
     }
@@ -2460,6 +2460,11 @@
       this.state.set("lesson", null);
       this.host.writeURL();
       this.render();
+    }
+    /** Does the page show `scene`'s own configuration (its preset's), which the numbers its words quote are of? */
+    ownSettings(scene) {
+      const preset = this.host.page.meta.presets.find((p) => p.name === scene.preset);
+      return Boolean(preset) && this.state.isPreset(preset);
     }
     /** Is `trace` the one computed for the page's current configuration (not one still on its way)? */
     isCurrent(trace) {
@@ -2563,8 +2568,13 @@
      */
     sceneText(scene, trace) {
       const preset = this.host.page.meta.presets.find((p) => p.name === scene.preset);
-      const payloads = { trace, compare: trace ? this.host.page.compare : [] };
-      return richText(fillQuantities(t(`lesson.scene.${scene.id}.text`), preset, payloads, (v) => formatNumber(v, 3)));
+      const own = this.ownSettings(scene);
+      const payloads = own && trace ? { trace, compare: this.host.page.compare } : { trace: null, compare: [] };
+      const words = t(`lesson.scene.${scene.id}.text`);
+      const nodes = richText(fillQuantities(words, preset, payloads, (v) => formatNumber(v, 3)));
+      if (own || !preset?.quantities || !Object.keys(preset.quantities).some((name) => words.includes(`{${name}}`))) return nodes;
+      const back = button(t("lesson.restore"), () => this.host.onPreset(scene.preset), { home: this.panel, id: "lesson-restore", class: "btn btn-small" });
+      return [...nodes, el("span", { class: "lesson-not-own", text: ` ${t("lesson.not_own")} ` }), back];
     }
     /** The trace main.js has now: give it to the scene's widget when it is the scene's own. */
     async onTrace() {
@@ -3957,7 +3967,7 @@
     if (value === null) return [""];
     return (Array.isArray(value) ? value : [value]).map(String);
   }
-  var State = class {
+  var State = class _State {
     constructor(table) {
       this.table = table;
       this.values = {};
@@ -3991,6 +4001,18 @@
     shows(trace) {
       if (!trace?.config) return false;
       return Object.entries(this.request("trace")).every(([name, value]) => JSON.stringify(trace.config[name]) === JSON.stringify(value));
+    }
+    /**
+     * Does the current trace request equal the one `preset` makes (its training then its trace configuration
+     * over the defaults, as choosing it does)? A preset's quoted numbers are claims about that configuration only.
+     */
+    isPreset(preset) {
+      const fresh = new _State(this.table);
+      fresh.apply("train", preset.train);
+      fresh.apply("trace", preset.trace);
+      const mine = this.request("trace");
+      const own = fresh.request("trace");
+      return [.../* @__PURE__ */ new Set([...Object.keys(mine), ...Object.keys(own)])].every((name) => same(mine[name], own[name]));
     }
     /** The page's key of the API field `name` of `endpoint` (they differ only where specs differ). */
     keyOf(endpoint, name) {
@@ -4116,7 +4138,9 @@
     return { endpoint, state: page.state, controls: page.controls };
   }
   function currentPayloads() {
-    return page.state.shows(page.trace) ? { trace: page.trace, compare: page.compare } : { trace: null };
+    const preset = page.meta.presets.find((p) => p.name === page.state.get("preset"));
+    const own = preset && page.state.isPreset(preset) && page.state.shows(page.trace);
+    return own ? { trace: page.trace, compare: page.compare } : { trace: null };
   }
   var traceInFlight = false;
   var traceQueued = false;

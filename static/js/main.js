@@ -92,9 +92,14 @@ function errorContext(endpoint) {
   return { endpoint, state: page.state, controls: page.controls };
 }
 
-/** The trace and comparison traces when they are the state's own (not one still on its way), else none. */
+/**
+ * The trace and comparison traces when they are the chosen preset's own configuration and the state's current
+ * trace (not one still on its way), else none: the preset's words quote numbers of that configuration only.
+ */
 function currentPayloads() {
-  return page.state.shows(page.trace) ? { trace: page.trace, compare: page.compare } : { trace: null };
+  const preset = page.meta.presets.find((p) => p.name === page.state.get("preset"));
+  const own = preset && page.state.isPreset(preset) && page.state.shows(page.trace);
+  return own ? { trace: page.trace, compare: page.compare } : { trace: null };
 }
 
 // ---- the trace: at most one request in flight; the newest state wins ----------------------------------

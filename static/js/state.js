@@ -106,6 +106,19 @@ export class State {
     return Object.entries(this.request("trace")).every(([name, value]) => JSON.stringify(trace.config[name]) === JSON.stringify(value));
   }
 
+  /**
+   * Does the current trace request equal the one `preset` makes (its training then its trace configuration
+   * over the defaults, as choosing it does)? A preset's quoted numbers are claims about that configuration only.
+   */
+  isPreset(preset) {
+    const fresh = new State(this.table);
+    fresh.apply("train", preset.train);
+    fresh.apply("trace", preset.trace);
+    const mine = this.request("trace");
+    const own = fresh.request("trace");
+    return [...new Set([...Object.keys(mine), ...Object.keys(own)])].every((name) => same(mine[name], own[name]));
+  }
+
   /** The page's key of the API field `name` of `endpoint` (they differ only where specs differ). */
   keyOf(endpoint, name) {
     return Object.values(this.table).find((row) => row.name === name && row.endpoints.includes(endpoint))?.key;

@@ -165,6 +165,23 @@ def test_a_shared_scene_link_keeps_its_own_settings(page, server_url, helpers):
     page.wait_for_function("() => document.querySelector('.lesson-status').textContent.includes('= 0.5')")
 
 
+def test_a_scene_quotes_no_number_of_settings_that_are_not_its_own(page, server_url, helpers):
+    # The error scene's words quote the spread of its own trained RNN's errors; with another T they would be a
+    # claim about another network (with the loss on the last step only, "Infinity times"). They show "…" and a
+    # button back to the scene's settings, which quotes the number again.
+    page.goto(f"{server_url}/?lesson=3&lang=en&T=37")
+    wait_scene(page, 3)
+    page.wait_for_function("() => document.body.dataset.status === 'ready'", timeout=120_000)
+    page.wait_for_selector("#lesson-restore")
+    text = page.inner_text(".lesson-text")
+    assert "…" in text and "Infinity" not in text and "settings" in text
+    page.click("#lesson-restore")
+    page.wait_for_function("() => !document.getElementById('lesson-restore')", timeout=120_000)
+    assert query(page).get("preset") == ["per-step-error"] and "T" not in query(page)
+    text = page.inner_text(".lesson-text")
+    assert "…" not in text and "times its smallest" in text
+
+
 def test_keys_move_scenes_steps_and_play_the_bptt_animation(page, server_url):
     bptt = next(i for i, s in enumerate(SCENES, 1) if s["id"] == "bptt")
     page.goto(f"{server_url}/?lesson={bptt}&lang=en")

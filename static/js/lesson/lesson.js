@@ -71,7 +71,7 @@ export class Lesson {
     const number = sceneNumber(n);
     this.state.set("lesson", number);
     const scene = SCENES[number - 1];
-    if (this.state.get("preset") !== scene.preset) this.host.onPreset(scene.preset);
+    if (this.state.get("preset") !== scene.preset || !this.ownSettings(scene)) this.host.onPreset(scene.preset);
     else this.host.writeURL();
     this.render({ scroll: true });
   }
@@ -89,6 +89,12 @@ export class Lesson {
     this.state.set("lesson", null);
     this.host.writeURL();
     this.render();
+  }
+
+  /** Does the page show `scene`'s own configuration (its preset's), which the numbers its words quote are of? */
+  ownSettings(scene) {
+    const preset = this.host.page.meta.presets.find((p) => p.name === scene.preset);
+    return Boolean(preset) && this.state.isPreset(preset);
   }
 
   /** Is `trace` the one computed for the page's current configuration (not one still on its way)? */
@@ -197,8 +203,14 @@ export class Lesson {
    */
   sceneText(scene, trace) {
     const preset = this.host.page.meta.presets.find((p) => p.name === scene.preset);
-    const payloads = { trace, compare: trace ? this.host.page.compare : [] };
-    return richText(fillQuantities(t(`lesson.scene.${scene.id}.text`), preset, payloads, (v) => formatNumber(v, 3)));
+    const own = this.ownSettings(scene);
+    const payloads = own && trace ? { trace, compare: this.host.page.compare } : { trace: null, compare: [] };
+    const words = t(`lesson.scene.${scene.id}.text`);
+    const nodes = richText(fillQuantities(words, preset, payloads, (v) => formatNumber(v, 3)));
+    if (own || !preset?.quantities || !Object.keys(preset.quantities).some((name) => words.includes(`{${name}}`))) return nodes;
+    // settings changed in this scene: its quoted numbers would be claims about another configuration
+    const back = button(t("lesson.restore"), () => this.host.onPreset(scene.preset), { home: this.panel, id: "lesson-restore", class: "btn btn-small" });
+    return [...nodes, el("span", { class: "lesson-not-own", text: ` ${t("lesson.not_own")} ` }), back];
   }
 
   /** The trace main.js has now: give it to the scene's widget when it is the scene's own. */
