@@ -4287,6 +4287,7 @@
   }
   function onPreset(name) {
     applyPreset(name);
+    page.accepted = { ...page.state.values };
     writeURL();
     page.controls.sync();
     if (run.started) run.reset();

@@ -277,6 +277,9 @@ function applyPreset(name) {
 
 function onPreset(name) {
   applyPreset(name);
+  // a preset's values were checked when the server started: the URL (and a live class's view) says them at
+  // once, rather than the last configuration's until the new trace is answered
+  page.accepted = { ...page.state.values };
   writeURL();
   page.controls.sync();
   if (run.started) run.reset();
