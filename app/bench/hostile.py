@@ -1,7 +1,7 @@
 """hostile: what a hostile or clumsy client costs a real server (issue 14's findings, measured).
 
-Each figure comes from a uvicorn process of its own (python -m uvicorn with app.web.connections'
-protocol, as `gradflow serve` runs it), on a free port of 127.0.0.1:
+Each figure comes from a uvicorn process of its own, started as `gradflow serve` runs it on a free port of
+127.0.0.1 (api_latency.serve_process, as every benchmark and test that needs a real server does):
 
 - qr_flood: distinct 2000-byte QR links, 40 at a time: answers by status, and /api/health's latency
   (p50, p99, max) while they run;
@@ -24,63 +24,14 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from app.bench import progress
-from app.bench.api_latency import free_port, percentile
+from app.bench.api_latency import percentile, serve_process
 
 LONG_TRAIN = "cells=rnn&cells=lstm&T=100&steps=5000&seconds=60&test_size=16&snapshot_every=1000"
-
-
-@contextlib.contextmanager
-def serve_guarded(env: dict[str, str] | None = None, files: int | None = None) -> Iterator[tuple]:
-    """uvicorn on a free port with the app's own protocol, optionally at a file limit (POSIX);
-    yields (base URL, process)."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-        "--http", "app.web.connections:GuardedProtocol",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-
-    def limit_files():
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
-
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **(env or {})},
-        preexec_fn=limit_files if files else None,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited: {process.stderr.read()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not answer within 60 s")
-            time.sleep(0.1)
-        yield base, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
 
 
 def rss_mb(pid: int) -> float | None:
@@ -246,7 +197,7 @@ def half_open(base: str) -> dict:
 
 def run(quick: bool = False) -> dict:
     out: dict = {}
-    with serve_guarded({"GRADFLOW_MAX_CONCURRENT": "4"}) as (base, process):
+    with serve_process({"GRADFLOW_MAX_CONCURRENT": "4"}) as (base, process):
         progress("hostile: QR flood")
         out["qr_flood"] = qr_flood(base, 80 if quick else 200)
         progress("hostile: dropped trainings")
@@ -254,11 +205,11 @@ def run(quick: bool = False) -> dict:
         out["dropped_stream"] = dropped_stream(base, 2 if quick else 4)
         progress("hostile: 100 MB bodies")
         out["big_bodies"] = big_bodies(base, process.pid)
-    with serve_guarded({"GRADFLOW_MAX_CONCURRENT": "12"}) as (base, process):
+    with serve_process({"GRADFLOW_MAX_CONCURRENT": "12"}) as (base, process):
         progress("hostile: unread streams")
         out["unread_streams"] = unread_streams(base, process.pid)
     if os.name == "posix":
-        with serve_guarded({"GRADFLOW_HEADER_TIMEOUT": "30"}, files=256) as (base, _):
+        with serve_process({"GRADFLOW_HEADER_TIMEOUT": "30"}, files=256) as (base, _):
             progress("hostile: half-open connections")
             out["half_open"] = half_open(base)
     return out
