@@ -3,8 +3,9 @@
 Each figure comes from a uvicorn process of its own, started as `gradflow serve` runs it on a free port of
 127.0.0.1 (api_latency.serve_process, as every benchmark and test that needs a real server does):
 
-- qr_flood: distinct 2000-byte QR links, 40 at a time: answers by status, and /api/health's latency
-  (p50, p99, max) while they run;
+- qr_flood: distinct 2000-byte QR links, 40 at a time: answers by status, /api/health's latency (p50, p99,
+  max) while they run, and the CPU seconds the server process (its QR process not included) and the
+  flooding client used meanwhile, since on one machine they share the cores;
 - dropped_training: whole-run trainings (the training CSV export, each a minute of work) whose clients
   give up after 1 s: seconds from the close until the server reports no computation running;
 - dropped_stream: the same for a training stream with snapshot_every=1000 (no snapshot due for seconds);
@@ -14,7 +15,7 @@ Each figure comes from a uvicorn process of its own, started as `gradflow serve`
   resident memory over the baseline after 1, 3 and 5 s;
 - half_open: at a file limit of 256, 300 connections that never finish their headers, then /api/health:
   statuses and latencies.
-Resident memory is read from /proc (Linux); elsewhere those figures are null.
+Resident memory and the server's CPU time are read from /proc (Linux); elsewhere those figures are null.
 """
 
 import contextlib
@@ -46,6 +47,16 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc (Linux); None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
 def computing(base: str) -> int:
     return httpx.get(f"{base}/api/health", timeout=30).json()["computing"]
 
@@ -73,7 +84,7 @@ print(" ".join(f"{t:.1f}" for t in times), flush=True)
 """
 
 
-def qr_flood(base: str, requests: int) -> dict:
+def qr_flood(base: str, requests: int, pid: int) -> dict:
     """Each request on a new connection, as a crowd of devices would send them. They share one TLS context,
     unused on http:// but otherwise built by every httpx.get, which loads the CA bundle each time: for the
     whole flood that took far more CPU, on the server's own two cores, than the server itself used."""
@@ -88,6 +99,7 @@ def qr_flood(base: str, requests: int) -> dict:
     probe = subprocess.Popen(
         [sys.executable, "-c", PROBE, base], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
+    server_before, client_before = cpu_seconds(pid), time.process_time()
     with ThreadPoolExecutor(40) as pool:
         flood = [pool.submit(qr, i) for i in range(requests)]
         while not all(f.done() for f in flood):
@@ -96,6 +108,7 @@ def qr_flood(base: str, requests: int) -> dict:
             probe.stdout.readline()
             time.sleep(0.02)
         statuses = [f.result() for f in flood]
+    server_after, client_cpu = cpu_seconds(pid), time.process_time() - client_before
     probe.stdin.write("stop\n")
     probe.stdin.flush()
     health = [float(t) for t in probe.stdout.readline().split()]
@@ -107,6 +120,8 @@ def qr_flood(base: str, requests: int) -> dict:
         "health_p50_ms": round(statistics.median(health), 1),
         "health_p99_ms": round(percentile(health, 99), 1),
         "health_max_ms": round(max(health), 1),
+        "server_cpu_s": None if server_after is None else round(server_after - server_before, 2),
+        "client_cpu_s": round(client_cpu, 2),
     }
 
 
@@ -206,7 +221,7 @@ def run(quick: bool = False) -> dict:
     out: dict = {}
     with serve_process({"GRADFLOW_MAX_CONCURRENT": "4"}) as (base, process):
         progress("hostile: QR flood")
-        out["qr_flood"] = qr_flood(base, 80 if quick else 200)
+        out["qr_flood"] = qr_flood(base, 80 if quick else 200, process.pid)
         progress("hostile: dropped trainings")
         out["dropped_training"] = dropped_training(base, 2 if quick else 4)
         out["dropped_stream"] = dropped_stream(base, 2 if quick else 4)
