@@ -1,5 +1,7 @@
 """create_app(): wires routers, static files and middleware together. No logic lives here."""
 
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -25,7 +27,6 @@ from app.web import (
 )
 from app.web.body_limit import BodyLimit
 from app.web.cache import ResultCache
-from app.web.connections import exit_with_parent
 from app.web.disconnect import CancelOnDisconnect
 from app.web.encode import GZIP_LEVEL
 from app.web.head import HeadAsGet
@@ -33,7 +34,19 @@ from app.web.hosts import TrustedHosts
 from app.web.limits import ComputeLimiter
 from app.web.live import routes as live
 from app.web.live.session import store_at_start
+from app.web.parent import exit_with_parent
+from app.web.qr_process import QRDrawer
 from app.web.security import SecurityHeaders
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """The QR drawing process starts with the server and ends with it."""
+    await app.state.qr.start()
+    try:
+        yield
+    finally:
+        app.state.qr.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,11 +56,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Per-timestep hidden states, gates and gradient norms of RNN, LSTM and GRU, as JSON.",
         redirect_slashes=False,  # a redirect would be built from the Host header
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.cache = ResultCache(settings.cache_entries)
     app.state.limiter = ComputeLimiter(settings.max_concurrent)
     app.state.live = store_at_start()
+    app.state.qr = QRDrawer()
     single_threaded_blas()
     exit_with_parent()
     errors.install(app)  # its 500 middleware is the innermost, so every error passes the ones below

@@ -9,7 +9,7 @@
 Targets (docs/api.md): p50 < 50 ms cold, < 5 ms cached, payload < 300 KB, zero errors under load.
 
 The server is a separate process (`python -m uvicorn app.main:create_app --factory`), started and stopped
-here; `serve` and `load` are also what the load test uses.
+here (`serve_process`, also what the hostile-client benchmark and the load and browser tests use).
 """
 
 import asyncio
@@ -35,32 +35,35 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
-    """Run the app under uvicorn on a free port of 127.0.0.1; yields its base URL, stops it on exit."""
+def serve_process(
+    env: dict[str, str] | None = None, files: int | None = None, timeout: float = 60.0
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run the app as `gradflow serve` does (uvicorn with app.web.connections' protocol) on a free port of
+    127.0.0.1, with `env` added to the environment and, when `files` is given, that file limit (POSIX only);
+    yields (base URL, process) once it answers, stops it on exit. Its error output goes to this process's."""
     port = free_port()
     command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.main:create_app",
-        "--factory",
-        "--http",
-        "app.web.connections:GuardedProtocol",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    process = subprocess.Popen(command, env={**os.environ, **(env or {})})
+        sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+        "--http", "app.web.connections:GuardedProtocol",
+        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+
+    def limit_files() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+
+    process = subprocess.Popen(
+        command, env={**os.environ, **(env or {})}, preexec_fn=limit_files if files else None
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with code {process.returncode}")
+                raise RuntimeError(
+                    f"uvicorn exited with code {process.returncode} (its error output is above)"
+                )
             try:
                 if httpx.get(f"{base}/api/health", timeout=1.0).status_code == 200:
                     break
@@ -69,7 +72,7 @@ def serve(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[
             if time.monotonic() > deadline:
                 raise RuntimeError(f"uvicorn did not answer within {timeout} s")
             time.sleep(0.1)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
@@ -77,6 +80,13 @@ def serve(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
+    """serve_process, yielding only the base URL."""
+    with serve_process(env, timeout=timeout) as (base, _):
+        yield base
 
 
 def percentile(values: list[float], q: float) -> float:

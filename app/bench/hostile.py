@@ -1,10 +1,11 @@
 """hostile: what a hostile or clumsy client costs a real server (issue 14's findings, measured).
 
-Each figure comes from a uvicorn process of its own (python -m uvicorn with app.web.connections'
-protocol, as `gradflow serve` runs it), on a free port of 127.0.0.1:
+Each figure comes from a uvicorn process of its own, started as `gradflow serve` runs it on a free port of
+127.0.0.1 (api_latency.serve_process, as every benchmark and test that needs a real server does):
 
-- qr_flood: distinct 2000-byte QR links, 40 at a time: answers by status, and /api/health's latency
-  (p50, p99, max) while they run;
+- qr_flood: distinct 2000-byte QR links, 40 at a time: answers by status, /api/health's latency (p50, p99,
+  max) while they run, and the CPU seconds the server process (its QR process not included) and the
+  flooding client used meanwhile, since on one machine they share the cores;
 - dropped_training: whole-run trainings (the training CSV export, each a minute of work) whose clients
   give up after 1 s: seconds from the close until the server reports no computation running;
 - dropped_stream: the same for a training stream with snapshot_every=1000 (no snapshot due for seconds);
@@ -14,7 +15,7 @@ protocol, as `gradflow serve` runs it), on a free port of 127.0.0.1:
   resident memory over the baseline after 1, 3 and 5 s;
 - half_open: at a file limit of 256, 300 connections that never finish their headers, then /api/health:
   statuses and latencies.
-Resident memory is read from /proc (Linux); elsewhere those figures are null.
+Resident memory and the server's CPU time are read from /proc (Linux); elsewhere those figures are null.
 """
 
 import contextlib
@@ -24,63 +25,14 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from app.bench import progress
-from app.bench.api_latency import free_port, percentile
+from app.bench.api_latency import percentile, serve_process
 
 LONG_TRAIN = "cells=rnn&cells=lstm&T=100&steps=5000&seconds=60&test_size=16&snapshot_every=1000"
-
-
-@contextlib.contextmanager
-def serve_guarded(env: dict[str, str] | None = None, files: int | None = None) -> Iterator[tuple]:
-    """uvicorn on a free port with the app's own protocol, optionally at a file limit (POSIX);
-    yields (base URL, process)."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-        "--http", "app.web.connections:GuardedProtocol",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-
-    def limit_files():
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
-
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **(env or {})},
-        preexec_fn=limit_files if files else None,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited: {process.stderr.read()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not answer within 60 s")
-            time.sleep(0.1)
-        yield base, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
 
 
 def rss_mb(pid: int) -> float | None:
@@ -93,6 +45,16 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc (Linux); None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, AttributeError, ValueError):
+        return None
 
 
 def computing(base: str) -> int:
@@ -122,14 +84,22 @@ print(" ".join(f"{t:.1f}" for t in times), flush=True)
 """
 
 
-def qr_flood(base: str, requests: int) -> dict:
+def qr_flood(base: str, requests: int, pid: int) -> dict:
+    """Each request on a new connection, as a crowd of devices would send them. They share one TLS context,
+    unused on http:// but otherwise built by every httpx.get, which loads the CA bundle each time: for the
+    whole flood that took far more CPU, on the server's own two cores, than the server itself used."""
+    tls = httpx.create_ssl_context()
+
     def qr(i: int) -> int:
         url = f"http://a/{i}/" + "x" * (1985 - len(str(i)))
-        return httpx.get(f"{base}/api/classroom/qr.svg", params={"url": url}, timeout=120).status_code
+        return httpx.get(
+            f"{base}/api/classroom/qr.svg", params={"url": url}, timeout=120, verify=tls
+        ).status_code
 
     probe = subprocess.Popen(
         [sys.executable, "-c", PROBE, base], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
+    server_before, client_before = cpu_seconds(pid), time.process_time()
     with ThreadPoolExecutor(40) as pool:
         flood = [pool.submit(qr, i) for i in range(requests)]
         while not all(f.done() for f in flood):
@@ -138,6 +108,7 @@ def qr_flood(base: str, requests: int) -> dict:
             probe.stdout.readline()
             time.sleep(0.02)
         statuses = [f.result() for f in flood]
+    server_after, client_cpu = cpu_seconds(pid), time.process_time() - client_before
     probe.stdin.write("stop\n")
     probe.stdin.flush()
     health = [float(t) for t in probe.stdout.readline().split()]
@@ -149,6 +120,8 @@ def qr_flood(base: str, requests: int) -> dict:
         "health_p50_ms": round(statistics.median(health), 1),
         "health_p99_ms": round(percentile(health, 99), 1),
         "health_max_ms": round(max(health), 1),
+        "server_cpu_s": None if server_after is None else round(server_after - server_before, 2),
+        "client_cpu_s": round(client_cpu, 2),
     }
 
 
@@ -246,19 +219,19 @@ def half_open(base: str) -> dict:
 
 def run(quick: bool = False) -> dict:
     out: dict = {}
-    with serve_guarded({"GRADFLOW_MAX_CONCURRENT": "4"}) as (base, process):
+    with serve_process({"GRADFLOW_MAX_CONCURRENT": "4"}) as (base, process):
         progress("hostile: QR flood")
-        out["qr_flood"] = qr_flood(base, 80 if quick else 200)
+        out["qr_flood"] = qr_flood(base, 80 if quick else 200, process.pid)
         progress("hostile: dropped trainings")
         out["dropped_training"] = dropped_training(base, 2 if quick else 4)
         out["dropped_stream"] = dropped_stream(base, 2 if quick else 4)
         progress("hostile: 100 MB bodies")
         out["big_bodies"] = big_bodies(base, process.pid)
-    with serve_guarded({"GRADFLOW_MAX_CONCURRENT": "12"}) as (base, process):
+    with serve_process({"GRADFLOW_MAX_CONCURRENT": "12"}) as (base, process):
         progress("hostile: unread streams")
         out["unread_streams"] = unread_streams(base, process.pid)
     if os.name == "posix":
-        with serve_guarded({"GRADFLOW_HEADER_TIMEOUT": "30"}, files=256) as (base, _):
+        with serve_process({"GRADFLOW_HEADER_TIMEOUT": "30"}, files=256) as (base, _):
             progress("hostile: half-open connections")
             out["half_open"] = half_open(base)
     return out

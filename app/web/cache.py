@@ -114,7 +114,8 @@ class ResultCache:
             del self._inflight[key]
         task = entry.task
         stopped = entry.stop is not None and entry.stop.is_set()
-        if not stopped and not task.cancelled() and task.exception() is None:
+        failed = task.cancelled() or task.exception() is not None  # read even when stopped: nobody else will
+        if not stopped and not failed:
             self.put(key, task.result())
 
 

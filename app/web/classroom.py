@@ -1,21 +1,17 @@
 """Students joining: the addresses this server can be reached at, and a QR code of a link to the current view.
 
 The QR code is drawn on the server (segno, pure Python) as SVG, so the page needs no network and no inline
-script. A server bound to 127.0.0.1 (the default) cannot be reached by students; the page says so and names
-the command that exposes it (`gradflow serve --host 0.0.0.0`), because a laptop on a school network should
+script; it is drawn in a process of its own (qr_process.py), so the event loop keeps answering meanwhile.
+A server bound to 127.0.0.1 (the default) cannot be reached by students; the page says so and names the
+command that exposes it (`gradflow serve --host 0.0.0.0`), because a laptop on a school network should
 never expose itself by accident.
 """
 
-import asyncio
-import io
 import ipaddress
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import ifaddr
-import segno
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
@@ -82,24 +78,6 @@ class QRCode:
         return len(self.svg)
 
 
-def draw_qr(url: str) -> bytes:
-    buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="svg", scale=6, border=2, xmldecl=False, title="QR code")
-    return buf.getvalue()
-
-
-_DRAWER: list[ProcessPoolExecutor] = []
-
-
-async def drawn(url: str) -> QRCode:
-    """The QR code drawn in a process of its own: segno is pure Python, and in a thread it would hold
-    the interpreter lock against the event loop (health checks waited seconds during a flood). The
-    process is started (not forked: this one has threads) at the first QR code and serves them all."""
-    if not _DRAWER:
-        _DRAWER.append(ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")))
-    return QRCode(await asyncio.get_running_loop().run_in_executor(_DRAWER[0], draw_qr, url))
-
-
 @router.get(
     "/qr.svg",
     summary="QR code (SVG) of a link",
@@ -135,7 +113,7 @@ async def qr_svg(
 
     async def compute() -> QRCode:
         async with state.limiter.slot():
-            return await drawn(url)
+            return QRCode(await state.qr.draw(url))
 
     code, _ = await state.cache.get_or_compute("qr:" + url, compute)
     return Response(code.svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})

@@ -1,5 +1,4 @@
-"""Connections: uvicorn's HTTP/1.1 protocol with a header timeout and a bound on open connections, and
-worker processes that end with their parent.
+"""Connections: uvicorn's HTTP/1.1 protocol with a header timeout and a bound on open connections.
 
 uvicorn times out idle keep-alive connections but not one that never finishes its request headers, so
 a client that opens connections and sends nothing (or one byte a minute) keeps them, and their file
@@ -13,17 +12,9 @@ descriptors for everything else (static files, the thread pool, logs).
 Select it with `--http app.web.connections:GuardedProtocol` (gradflow serve does).
 """
 
-import logging
-import multiprocessing
-import os
-import threading
-from multiprocessing.connection import wait
-
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from app.settings import settings_or_exit
-
-log = logging.getLogger("gradflow.api")
 
 FILE_RESERVE = 64
 
@@ -112,23 +103,3 @@ class GuardedProtocol(H11Protocol):
     def connection_lost(self, exc) -> None:
         self._disarm()
         super().connection_lost(exc)
-
-
-_WATCHING: list = []
-
-
-def exit_with_parent() -> None:
-    """In a worker process (uvicorn --workers N starts them with multiprocessing), end this process when
-    the parent ends, however it ended: a `kill -9` of the parent otherwise leaves the workers holding the
-    port and computing. multiprocessing's parent sentinel works the same on Windows, macOS and Linux."""
-    parent = multiprocessing.parent_process()
-    if parent is None or _WATCHING:
-        return
-    _WATCHING.append(parent)
-
-    def watch() -> None:
-        wait([parent.sentinel])
-        log.warning("the parent process has ended; this worker exits too")
-        os._exit(0)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

@@ -8,6 +8,9 @@ decides what stops with it:
 - a training stream's generator is closed, and closing it sets the run's stop event;
 - a whole-run training (POST /api/train, the training exports) waits on a shared computation in the
   result cache; when its last waiter is cancelled the cache sets that computation's stop event;
+- a trace or gradient check of trained networks (`trained_steps`) waits on a shared computation too, whose
+  stop event reaches the training it needs; that training is shared with every other request that needs
+  it, and stops only when all of them have gone (trained.py);
 - the core's training loop checks its stop callback before every update, so the thread ends within one
   update and its computation slot is given back.
 

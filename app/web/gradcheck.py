@@ -11,6 +11,8 @@ Overall status: "failed" when any cell failed, else "uncheckable" when any cell 
 reason, with the cell's kind, is the response's reason), else "passed".
 """
 
+import threading
+from collections.abc import Callable
 from typing import Annotated
 
 import numpy as np
@@ -44,8 +46,9 @@ def check_cell(prep, kind: str, samples: int, rng: np.random.Generator) -> dict:
     return result
 
 
-def gradcheck_payload(config: GradcheckConfig) -> dict:
-    prep = prepare(config)
+def gradcheck_payload(config: GradcheckConfig, should_stop: Callable[[], bool] | None = None) -> dict:
+    """The checked entries of every cell; should_stop() may stop the training of trained_steps early."""
+    prep = prepare(config, should_stop=should_stop)
     rng = np.random.default_rng(config.seed)
     cells = {kind: check_cell(prep, kind, config.samples, rng) for kind in config.cells}
     statuses = [c["status"] for c in cells.values()]
@@ -87,8 +90,8 @@ def check_gradcheck_budget(config: GradcheckConfig, budget: float) -> None:
     )
 
 
-def _encode(config: GradcheckConfig) -> EncodedJSON:
-    return EncodedJSON(gradcheck_payload(config))
+def _encode(config: GradcheckConfig, should_stop: Callable[[], bool] | None = None) -> EncodedJSON:
+    return EncodedJSON(gradcheck_payload(config, should_stop))
 
 
 async def _answer(request: Request, config: GradcheckConfig) -> Response:
@@ -96,7 +99,10 @@ async def _answer(request: Request, config: GradcheckConfig) -> Response:
     config = weights.resolve(config)  # an upload's kind and H, for the budget and the cache key
     check_gradcheck_budget(config, state.settings.work_budget)
     key = canonical_key("gradcheck", config.canonical() | {"epsilon": None})  # epsilon changes nothing
-    encoded, hit = await state.cache.get_or_compute(key, lambda: state.limiter.run(_encode, config))
+    stop = threading.Event() if config.trained_steps else None  # its training stops when its clients leave
+    encoded, hit = await state.cache.get_or_compute(
+        key, lambda: state.limiter.run(_encode, config, stop.is_set if stop else None), stop
+    )
     return encoded.response(request.headers.get("accept-encoding", ""), {"X-Cache": "hit" if hit else "miss"})
 
 

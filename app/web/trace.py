@@ -6,6 +6,8 @@ A configuration is computed once per process: the encoded (and gzipped) answer i
 canonical JSON, and identical requests arriving while it is computed wait for the same computation.
 """
 
+import threading
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -17,7 +19,7 @@ from app.web.encode import EncodedJSON
 from app.web.errors import WEIGHTS_GONE, error_responses
 from app.web.limits import analysis_work, check_budget, check_memory, pass_work, trace_memory
 from app.web.schemas import TraceBody, TraceConfig
-from app.web.trace_payload import sizes_of, trace_payload
+from app.web.trace_payload import prepare, sizes_of, trace_payload
 from app.web.trained import check_trained_budget
 
 router = APIRouter(prefix="/api", tags=["trace"])
@@ -47,19 +49,24 @@ def check_trace_budget(config: TraceConfig, budget: float) -> None:
     )
 
 
-def _encode(config: TraceConfig) -> EncodedJSON:
-    encoded = EncodedJSON(trace_payload(config))
+def _encode(config: TraceConfig, should_stop: Callable[[], bool] | None = None) -> EncodedJSON:
+    encoded = EncodedJSON(trace_payload(config, prepare(config, should_stop=should_stop)))
     encoded.gzipped  # noqa: B018  compressed here, in the worker thread, not on the event loop
     return encoded
 
 
 async def cached_trace(request: Request, config: TraceConfig) -> tuple[EncodedJSON, bool]:
-    """(encoded payload, cache hit) for a configuration: budget checked, computed at most once."""
+    """(encoded payload, cache hit) for a configuration: budget checked, computed at most once. A trace
+    of trained networks trains them first, for up to a training run's budget: that training stops when
+    every request waiting for it has left (cache.py, trained.py)."""
     state = request.app.state
     config = weights.resolve(config)  # an upload's kind and H, for the budget and the cache key
     check_trace_budget(config, state.settings.work_budget)
     key = canonical_key("trace", config.canonical())
-    return await state.cache.get_or_compute(key, lambda: state.limiter.run(_encode, config))
+    stop = threading.Event() if config.trained_steps else None
+    return await state.cache.get_or_compute(
+        key, lambda: state.limiter.run(_encode, config, stop.is_set if stop else None), stop
+    )
 
 
 async def _answer(request: Request, config: TraceConfig) -> Response:

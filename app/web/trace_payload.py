@@ -10,6 +10,7 @@ The batch is drawn exactly as the training loop draws its first batch (the first
 `seed`), so a trace and step 0 of a training run with the same seed and batch size see the same numbers.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,10 +82,16 @@ def sizes_of(config: TraceConfig) -> tuple[int, int, int]:
     return task.length(**params), task.input_size(**params), task.output_size(**params)
 
 
-def prepare(config: TraceConfig, imported: Imported | None = None, data: tuple | None = None) -> Prepared:
+def prepare(
+    config: TraceConfig,
+    imported: Imported | None = None,
+    data: tuple | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Prepared:
     """The batch and models of a configuration (the text task's batch is the `sentence` when one is given).
-    With `weights` the one model is the uploaded network
-    (`imported`, else looked up in the server's store); `data` = (x, y) replaces the task's batch."""
+    With `weights` the one model is the uploaded network (`imported`, else looked up in the server's store);
+    `data` = (x, y) replaces the task's batch. With `trained_steps`, the networks are trained first
+    (trained.py), and should_stop() may stop that early (then Stopped is raised)."""
     task = TASKS[config.task]
     params = config.task_params()
     output, loss, loss_on = config.readout()
@@ -125,7 +132,7 @@ def prepare(config: TraceConfig, imported: Imported | None = None, data: tuple |
         for kind in config.cells
     }
     if config.trained_steps:
-        for kind, trained in trained_params(config).items():
+        for kind, trained in trained_params(config, should_stop).items():
             models[kind].params = trained
     return Prepared(config, task, params, x, y, output, loss, loss_on, models)
 

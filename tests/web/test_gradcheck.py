@@ -156,8 +156,8 @@ def test_a_gradient_wrong_by_one_part_in_a_million_is_caught(client, monkeypatch
     name, index = max(entries, key=lambda e: abs(trace.grads[e[0]][e[1]]))  # one with a gradient to skew
     original = route.prepare
 
-    def skewed(config):
-        prep = original(config)
+    def skewed(config, **options):
+        prep = original(config, **options)
         run = prep.run
 
         def wrong(kind, full_bptt=False):

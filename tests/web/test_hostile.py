@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from app.bench.api_latency import serve_process as server
 from app.bench.hostile import rss_mb
-from app.bench.hostile import serve_guarded as server
 
 LONG_TRAIN = "cells=rnn&cells=lstm&T=100&steps=5000&seconds=60&snapshot_every=1000&test_size=16"
 
