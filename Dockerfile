@@ -19,19 +19,23 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY requirements.lock pyproject.toml README.md ./
+COPY requirements.lock build.lock pyproject.toml README.md ./
 COPY app ./app
 COPY static ./static
 COPY templates ./templates
 # The dependencies come from requirements.lock, the versions the tests ran with, each file checked against
-# its hash (`make lock` writes it); then pip builds the wheel in an isolated environment (hatchling lives
-# only there) and installs it alone, so nothing beyond the lock is installed. Both are byte-compiled, so the
-# run stage starts fast with a read-only install. pip and setuptools then leave the venv: nothing installs
-# anything at run time. (`-I` keeps /src off sys.path, so the check imports the installed copy, not the
-# sources.)
+# its hash (`make lock` writes it). The wheel is built in a virtualenv of its own from the build backend
+# build.lock pins (hatchling and its dependencies, hashes checked too; --no-build-isolation, so pip fetches
+# nothing else for the build), then installed alone, so nothing beyond the lock is installed. Both are
+# byte-compiled, so the run stage starts fast with a read-only install. pip and setuptools then leave the
+# venv: nothing installs anything at run time. (`-I` keeps /src off sys.path, so the check imports the
+# installed copy, not the sources.)
 RUN python -m venv /opt/gradflow \
  && /opt/gradflow/bin/python -m pip install --require-hashes -r requirements.lock \
- && /opt/gradflow/bin/python -m pip install --no-deps . \
+ && python -m venv /tmp/build \
+ && /tmp/build/bin/python -m pip install --require-hashes -r build.lock \
+ && /tmp/build/bin/python -m pip wheel --no-deps --no-build-isolation --wheel-dir /tmp/dist . \
+ && /opt/gradflow/bin/python -m pip install --no-deps /tmp/dist/*.whl \
  && /opt/gradflow/bin/python -I -c "import app.main, app.paths; print('installed', app.paths.STATIC_DIR)" \
  && /opt/gradflow/bin/python -m pip uninstall --yes pip setuptools
 

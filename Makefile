@@ -60,14 +60,19 @@ vendor: node_modules/.package-lock.json
 	  cp node_modules/plotly.js-cartesian-dist-min/$$f $(CARTESIAN)/$$f || exit 1; done
 
 # requirements.lock: every runtime dependency of pyproject.toml, and theirs, at one version with its hashes,
-# for every platform (markers say where a pin applies). Run it after changing the dependencies in
-# pyproject.toml (pins already in the lock stay where they still fit); `make lock LOCK_ARGS=--upgrade` moves
-# every pin to the newest release allowed. tests/ship/test_lock.py fails when the lock no longer fits.
+# for every platform (markers say where a pin applies); build.lock: the same for the build backend that
+# pyproject.toml's [build-system] requires (hatchling), which the Docker image builds the wheel with. Run it
+# after changing the dependencies in pyproject.toml (pins already in a lock stay where they still fit);
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release allowed. tests/ship/test_lock.py fails
+# when a lock no longer fits.
 UV_VERSION := 0.13.9
+COMPILE = $(BIN)/uv pip compile --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command "make lock" --quiet $(LOCK_ARGS)
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
-	  --custom-compile-command "make lock" --quiet $(LOCK_ARGS) -o requirements.lock
+	$(COMPILE) pyproject.toml -o requirements.lock
+	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+	  | $(COMPILE) - -o build.lock
 
 bench: install-test
 	$(BIN)/gradflow bench

@@ -3,7 +3,7 @@
     html = export_html(preset="vanishing")                  # one preset's view
     html = export_html(url="http://…/?preset=vanishing&spectral_radius=1.2", lesson=True)
 
-view.py works out which requests the page makes for the view (and for every lesson scene, with
+views.py works out which requests the page makes for the view (and for every lesson scene, with
 `lesson`); data.py asks the application for them through its own routes, in this process, with
 Starlette's TestClient; page.py puts the page, its styles, Plotly.js, its modules (modules.js, built by
 esbuild: `make bundle`) and that data into one file, where offline.js answers the page's requests.
@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from app.export.data import ExportError, collect
 from app.export.page import PageError, render
-from app.export.view import views_for
+from app.export.views import views_for
 from app.main import create_app
 from app.settings import Settings
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from app.export.view import View
+from app.export.views import View
 from app.paths import STATIC_DIR
 
 FORMAT = 1

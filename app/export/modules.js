@@ -2263,10 +2263,11 @@
       env.change("spectral_radius", value);
       rho.sync();
     };
-    const presets = el("div", { class: "lesson-player-buttons" }, [
-      button(env.t("lesson.radius.vanishing"), () => set(0.9), { home: env.home, id: "lesson-vanishing" }),
-      button(env.t("lesson.radius.exploding"), () => set(2), { home: env.home, id: "lesson-exploding" })
-    ]);
+    const presets = el(
+      "div",
+      { class: "lesson-player-buttons" },
+      env.scene.buttons.map((b) => button(env.t(`lesson.radius.${b.id}`), () => set(b.set.spectral_radius), { home: env.home, id: `lesson-${b.id}` }))
+    );
     return {
       element: el("div", { class: "lesson-controls" }, [rho.element, presets, readout]),
       update(trace) {
@@ -2300,7 +2301,7 @@
         latest = trace;
         k.input.max = trace.sizes.T;
         k.sync();
-        const request2 = { ...env.state.request("trace"), truncate: null };
+        const request2 = { ...env.state.request("trace"), ...env.scene.beside[0] };
         const key = JSON.stringify(request2);
         if (!full.has(key)) full.set(key, trace.config.truncate ? getTrace(request2) : Promise.resolve(trace));
         try {
@@ -3935,17 +3936,12 @@
     const table = {};
     for (const [endpoint, params] of Object.entries(meta.parameters)) {
       for (const [name, spec] of Object.entries(params)) {
-        const shared = table[name];
-        const key = !shared || sameSpec(shared, spec) ? name : `${endpoint}_${name}`;
-        table[key] ??= { ...spec, key, name, endpoints: [] };
-        table[key].endpoints.push(endpoint);
+        table[spec.key] ??= { ...spec, name, endpoints: [] };
+        table[spec.key].endpoints.push(endpoint);
       }
     }
     for (const [key, spec] of Object.entries(PAGE_PARAMS)) table[key] = { ...spec, key, name: key, endpoints: [] };
     return table;
-  }
-  function sameSpec(a, b) {
-    return ["type", "default", "minimum", "maximum", "nullable"].every((k) => same(a[k], b[k]));
   }
   function same(a, b) {
     return JSON.stringify(a) === JSON.stringify(b);

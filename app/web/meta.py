@@ -2,7 +2,9 @@
 
 Kinds, tasks (sizes, output, loss, baseline and threshold with what they mean, their own parameters),
 the lesson presets and scenes, and every request parameter's type, default, bounds and description, generated from
-the schemas, so the page never holds a copy that could drift from what the server accepts.
+the schemas, so the page never holds a copy that could drift from what the server accepts. Each parameter also
+has its `key`: its name in a page link, which the page's state (static/js/state.js) and the export
+(app/export/views.py) both read from here.
 """
 
 from fastapi import APIRouter, HTTPException, Request
@@ -17,6 +19,24 @@ from app.web.schemas import GradcheckConfig, TraceConfig, TrainConfig, parameter
 router = APIRouter(prefix="/api", tags=["meta"])
 
 
+def link_keys(parameters: dict[str, dict[str, dict]]) -> dict[str, dict[str, dict]]:
+    """Each request's parameters with their `key`, the name a page link gives them. A field that several
+    requests take with the same type, default, bounds and nullability is one parameter under its own name (T,
+    H, seed…), so a link sets it for all of them; a field whose spec differs from the one already named is
+    `<request>_<name>` (the training batch, up to 256, is `train_batch`; the traced batch, up to 64, `batch`)."""
+    first: dict[str, dict] = {}
+    out: dict[str, dict[str, dict]] = {}
+    for endpoint, params in parameters.items():
+        out[endpoint] = {}
+        for name, spec in params.items():
+            shared = first.setdefault(name, spec)
+            same = all(
+                shared.get(k) == spec.get(k) for k in ("type", "default", "minimum", "maximum", "nullable")
+            )
+            out[endpoint][name] = {**spec, "key": name if same else f"{endpoint}_{name}"}
+    return out
+
+
 def meta_payload(settings) -> dict:
     return {
         "version": __version__,
@@ -24,11 +44,13 @@ def meta_payload(settings) -> dict:
         "tasks": {name: task.describe() for name, task in TASKS.items()},
         "presets": list(PRESETS.values()),
         "scenes": SCENES,
-        "parameters": {
-            "trace": parameters(TraceConfig),
-            "train": parameters(TrainConfig),
-            "gradcheck": parameters(GradcheckConfig),
-        },
+        "parameters": link_keys(
+            {
+                "trace": parameters(TraceConfig),
+                "train": parameters(TrainConfig),
+                "gradcheck": parameters(GradcheckConfig),
+            }
+        ),
         "limits": {
             "work_budget": settings.work_budget,
             "max_concurrent": settings.max_concurrent,

@@ -113,6 +113,13 @@ def _scenes(presets: dict, texts: dict[str, dict]) -> list[dict]:
     for scene in scenes:
         if scene["preset"] not in presets:
             raise ValueError(f"scene {scene['id']} names no preset {scene['preset']!r}")
+        trace = presets[scene["preset"]]["trace"] or {}
+        for change in [b["set"] for b in scene.get("buttons", [])] + scene.get("beside", []):
+            TraceConfig(**{**trace, **change})  # a widget's setting must be a trace the API accepts
+        for button in scene.get("buttons", []):
+            key = f"lesson.{scene['widget']}.{button['id']}"  # the button's words
+            if missing := [lang for lang in LANGUAGES if not texts[lang].get(key)]:
+                raise ValueError(f"scene {scene['id']}: {key} is missing in {missing}")
         known = set(presets[scene["preset"]]["quantities"])
         for lang in LANGUAGES:
             text = texts[lang].get(f"lesson.scene.{scene['id']}.text", "")

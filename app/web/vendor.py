@@ -21,7 +21,7 @@ per process, not per request. `gradflow bench --only page_speed` measures the pa
 """
 
 import gzip
-import re
+import json
 from functools import cache
 from importlib.resources import files
 
@@ -32,16 +32,6 @@ COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 FULL = "full"
 CARTESIAN = "cartesian"
 CARTESIAN_DIR = files("app").joinpath("vendor", "plotly.js-cartesian-dist-min")
-# The first lines of every plotly.js bundle: "plotly.js v4.1.1", "plotly.js (cartesian - minified) v4.1.1".
-_HEADER_VERSION = re.compile(rb"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+\S*)")
-
-
-def header_version(source: bytes) -> str:
-    """The plotly.js version a bundle states in its licence header."""
-    found = _HEADER_VERSION.search(source[:400])
-    if found is None:
-        raise ValueError("no plotly.js version in the file's header")
-    return found.group(1).decode()
 
 
 @cache
@@ -60,7 +50,8 @@ def _shipped(bundle: str) -> bytes:
 
 @cache
 def cartesian_version() -> str:
-    return header_version(_shipped(CARTESIAN))
+    """The vendored bundle's version, from the npm package's own package.json that `make vendor` copies."""
+    return json.loads(CARTESIAN_DIR.joinpath("package.json").read_text(encoding="utf-8"))["version"]
 
 
 def plotly_url(bundle: str | None = None) -> str:

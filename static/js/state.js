@@ -18,27 +18,22 @@ export const PAGE_PARAMS = {
 };
 
 /**
- * One row per parameter: the meta's spec plus `key` (its name in the page's URL), `name` (its name in the
- * API's requests) and `endpoints` (the requests that carry it). A field that two endpoints share with the
- * same spec is one parameter (T, H, seed…); a field whose spec differs is two: the training batch (examples
- * per step, up to 256) is not the traced batch (up to 64), so the page calls it `train_batch`.
+ * One row per parameter: the meta's spec, whose `key` is its name in the page's URL, plus `name` (its name in
+ * the API's requests) and `endpoints` (the requests that carry it). The server names the keys (link_keys in
+ * app/web/meta.py): a field that two endpoints share with the same spec is one parameter (T, H, seed…); a
+ * field whose spec differs is two: the training batch (examples per step, up to 256) is not the traced batch
+ * (up to 64), so the page calls it `train_batch`.
  */
 export function buildTable(meta) {
   const table = {};
   for (const [endpoint, params] of Object.entries(meta.parameters)) {
     for (const [name, spec] of Object.entries(params)) {
-      const shared = table[name];
-      const key = !shared || sameSpec(shared, spec) ? name : `${endpoint}_${name}`;
-      table[key] ??= { ...spec, key, name, endpoints: [] };
-      table[key].endpoints.push(endpoint);
+      table[spec.key] ??= { ...spec, name, endpoints: [] };
+      table[spec.key].endpoints.push(endpoint);
     }
   }
   for (const [key, spec] of Object.entries(PAGE_PARAMS)) table[key] = { ...spec, key, name: key, endpoints: [] };
   return table;
-}
-
-function sameSpec(a, b) {
-  return ["type", "default", "minimum", "maximum", "nullable"].every((k) => same(a[k], b[k]));
 }
 
 function same(a, b) {

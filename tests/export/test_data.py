@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.export import export_html
 from app.export.data import ExportError, collect, parse_events
-from app.export.view import View, views_for
+from app.export.views import View, views_for
 from app.main import create_app
 from app.web.presets import PRESETS
 

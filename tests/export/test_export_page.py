@@ -12,10 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.export.page import DATA_ID
-from app.export.view import lesson_presets
 from app.main import create_app
 from app.paths import STATIC_DIR
-from app.web.presets import PRESETS
+from app.web.presets import PRESETS, SCENES
 
 SCENE_READY = """(n) => {
   const panel = document.getElementById('lesson-panel');
@@ -88,7 +87,7 @@ def test_file_holds_the_apis_answers_for_the_preset(exported, api):
 def test_lesson_file_holds_every_scenes_preset(exported):
     data = embedded(exported["lesson"])
     held = {p["name"] for p in data["files"]["/api/meta"]["presets"]}
-    assert held == set(lesson_presets())
+    assert held == {scene["preset"] for scene in SCENES}
     assert data["start"] == "?lesson=1"
     assert data["answers"]["train"] == []  # exported without training runs
 
@@ -146,7 +145,7 @@ def test_headline_draws_the_apis_gradients_offline_and_a_setting_it_lacks_says_s
 
 def test_lesson_scenes_can_be_walked_offline(page, exported, shoot):
     open_file(page, exported["lesson"])
-    scenes = lesson_presets()
+    scenes = [scene["preset"] for scene in SCENES]
     for n in range(1, len(scenes) + 1):
         page.wait_for_function(SCENE_READY, arg=n)
         assert f"lesson={n}" in page.url

@@ -1,5 +1,5 @@
 """Fixtures shared by the ship tests, which start servers (the wheel's, the container's) as process groups and
-read requirements.lock."""
+read requirements.lock and build.lock."""
 
 import os
 import re
@@ -64,3 +64,9 @@ def read_lock(path: Path) -> list[Pin]:
 def lock() -> list[Pin]:
     """The pins of requirements.lock (see read_lock)."""
     return read_lock(ROOT / "requirements.lock")
+
+
+@pytest.fixture(scope="session")
+def build_lock() -> list[Pin]:
+    """The pins of build.lock, the build backend the Docker image builds the wheel with (see read_lock)."""
+    return read_lock(ROOT / "build.lock")

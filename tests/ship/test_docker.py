@@ -268,6 +268,17 @@ def test_docker_installs_exactly_the_locked_versions(buildah, container, lock):
     assert installed == locked | {"gradflow-lab": __version__}
 
 
+def test_docker_builds_the_wheel_with_the_locked_backend(buildah, container, build_lock):
+    """The installed package's WHEEL file names the backend that built it: build.lock's hatchling."""
+    probe = "import importlib.metadata as m; print(m.distribution('gradflow-lab').read_text('WHEEL'))"
+    wheel = buildah("run", "--isolation", "chroot", container, "--", "python", "-c", probe)
+    generator = next(
+        line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Generator:")
+    )
+    (hatchling,) = [pin.version for pin in build_lock if pin.name == "hatchling"]
+    assert generator == f"hatchling {hatchling}"
+
+
 def test_docker_serves_page(served):
     base, _, _, log = served
     r = httpx.get(base + "/")

@@ -1,6 +1,7 @@
 """requirements.lock (`make lock`) fits pyproject.toml: every runtime dependency is pinned, with hashes, at a
 version its specifier allows, once in any environment; and it is what the tests run with (`make install`
-installs from it). tests/ship/test_docker.py checks that the image installs exactly these versions."""
+installs from it). build.lock does the same for the build backend [build-system] requires. tests/ship/
+test_docker.py checks that the image installs exactly the runtime versions and builds with the locked backend."""
 
 import tomllib
 from importlib.metadata import PackageNotFoundError, version
@@ -12,12 +13,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[2]
-DEPENDENCIES = [
-    Requirement(spec)
-    for spec in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "dependencies"
-    ]
-]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+DEPENDENCIES = [Requirement(spec) for spec in PYPROJECT["project"]["dependencies"]]
+BUILD = [Requirement(spec) for spec in PYPROJECT["build-system"]["requires"]]
 HERE = default_environment()
 # Where the lock must hold: the Docker image and CI (Linux, Python 3.11), newer Pythons, teachers' laptops.
 ENVIRONMENTS = {
@@ -38,26 +36,42 @@ def applies(pin, environment: dict) -> bool:
     return pin.marker is None or pin.marker.evaluate(environment)
 
 
-@pytest.mark.parametrize("where", sorted(ENVIRONMENTS))
-def test_every_dependency_is_pinned_once_at_a_version_pyproject_allows(lock, where):
+def check_pins(pins, requirements, where: str, lock_name: str) -> None:
+    """Each requirement pinned once for `where`, at a version its specifier allows."""
     environment = ENVIRONMENTS[where]
     pinned = {}
-    for pin in lock:
+    for pin in pins:
         if applies(pin, environment):
-            assert pin.name not in pinned, f"{pin.name} is pinned twice for {where}: run `make lock`"
+            assert pin.name not in pinned, (
+                f"{pin.name} is pinned twice in {lock_name} for {where}: run `make lock`"
+            )
             pinned[pin.name] = pin.version
-    for requirement in DEPENDENCIES:
+    for requirement in requirements:
         name = canonicalize_name(requirement.name)
-        assert name in pinned, f"{name} (pyproject.toml) is not in requirements.lock: run `make lock`"
+        assert name in pinned, f"{name} (pyproject.toml) is not in {lock_name}: run `make lock`"
         assert requirement.specifier.contains(pinned[name], prereleases=True), (
-            f"requirements.lock pins {name} {pinned[name]}, which pyproject.toml's {requirement} refuses: "
+            f"{lock_name} pins {name} {pinned[name]}, which pyproject.toml's {requirement} refuses: "
             "run `make lock`"
         )
 
 
-def test_every_pin_carries_its_hashes(lock):
-    assert lock, "requirements.lock pins nothing"
-    for pin in lock:
+@pytest.mark.parametrize("where", sorted(ENVIRONMENTS))
+def test_every_dependency_is_pinned_once_at_a_version_pyproject_allows(lock, where):
+    check_pins(lock, DEPENDENCIES, where, "requirements.lock")
+
+
+@pytest.mark.parametrize("where", sorted(ENVIRONMENTS))
+def test_the_build_backend_is_pinned_once_at_a_version_pyproject_allows(build_lock, where):
+    """build.lock holds what [build-system] requires (hatchling) and what that needs, for the image's build."""
+    assert BUILD, "pyproject.toml names no build backend"
+    check_pins(build_lock, BUILD, where, "build.lock")
+
+
+@pytest.mark.parametrize("name", ["lock", "build_lock"])
+def test_every_pin_carries_its_hashes(request, name):
+    pins = request.getfixturevalue(name)
+    assert pins, f"{name} pins nothing"
+    for pin in pins:
         assert pin.hashes and all(h.startswith("sha256:") and len(h) == 7 + 64 for h in pin.hashes), pin.name
 
 

@@ -23,8 +23,9 @@ def placeholders(text: str) -> set[str]:
     return set(re.findall(r"\{(\w+)\}", text))
 
 
-def used_keys() -> set[str]:
-    """Keys named literally in the template (data-i18n*) and the scripts (t("…"), t(`…`) without ${})."""
+def used_keys(script_strings) -> set[str]:
+    """Keys named literally in the template (data-i18n*) and the scripts (the plain-string first argument of
+    every t(…) call, as a JavaScript parser reads it)."""
     template = (TEMPLATES_DIR / "index.html").read_text(encoding="utf-8")
     views = re.findall(r'\{"id": "(\w+)"', template)
     assert views, "the template lists its views"
@@ -34,10 +35,8 @@ def used_keys() -> set[str]:
             keys.update(key.replace("{{ view.id }}", view) for view in views)
         else:
             keys.add(key)
-    for script in (STATIC_DIR / "js").rglob("*.js"):
-        source = script.read_text(encoding="utf-8")
-        keys.update(re.findall(r"\bt\(\s*\"([^\"]+)\"", source))
-        keys.update(k for k in re.findall(r"\bt\(\s*`([^`]+)`", source) if "${" not in k)
+    for found in script_strings.values():
+        keys.update(found["calls"])
     return keys
 
 
@@ -66,8 +65,8 @@ def test_korean_file_is_korean():
     assert HANGUL.search(ko["chart.flow.title"]) and HANGUL.search(ko["banner.overflow"])
 
 
-def test_every_key_the_page_names_exists():
-    keys = used_keys()
+def test_every_key_the_page_names_exists(script_strings):
+    keys = used_keys(script_strings)
     assert {"app.title", "chart.flow.title", "chart.connectivity.caption", "banner.overflow"} <= keys
     for lang in LANGUAGES:
         missing = sorted(keys - set(strings(lang)))
@@ -77,17 +76,19 @@ def test_every_key_the_page_names_exists():
 def test_every_api_parameter_has_a_label_and_a_tooltip(client):
     """The controls are built from /api/meta: a parameter the API adds needs its words in both languages.
 
-    A field that two endpoints share with different bounds is its own control, `<endpoint>_<name>` (the
-    training batch is `train_batch`); see buildTable in static/js/state.js.
+    A control is named by the parameter's `key` in /api/meta (the training batch is `train_batch`).
     """
     meta = client.get("/api/meta").json()
     for lang in LANGUAGES:
         words = strings(lang)
         for endpoint, params in meta["parameters"].items():
-            for name in params:
-                found = [key for key in (name, f"{endpoint}_{name}") if f"param.{key}.label" in words]
-                assert found, f"{lang}.json has no label for {endpoint}.{name}"
-                assert f"param.{found[0]}.help" in words, f"{lang}.json has no tooltip for {endpoint}.{name}"
+            for name, spec in params.items():
+                assert f"param.{spec['key']}.label" in words, (
+                    f"{lang}.json has no label for {endpoint}.{name}"
+                )
+                assert f"param.{spec['key']}.help" in words, (
+                    f"{lang}.json has no tooltip for {endpoint}.{name}"
+                )
         for task in meta["tasks"]:
             assert f"task.{task}" in words, f"{lang}.json has no name for task {task}"
 

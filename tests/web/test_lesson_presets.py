@@ -77,19 +77,24 @@ def test_spectral_radius_below_one_vanishes_and_two_explodes(client):
         g = client.post("/api/trace", json=config).json()["cells"]["rnn"]["grad_hidden_norm"]["data"]
         return g[0] / g[-1]
 
-    assert first_over_last(0.9) < 1e-6  # the lesson's "vanishing" button
-    assert first_over_last(2.0) > 1e2  # and its "exploding" one
+    radius = next(scene for scene in SCENES if scene["widget"] == "radius")
+    pressed = {b["id"]: b["set"]["spectral_radius"] for b in radius["buttons"]}
+    assert first_over_last(pressed["vanishing"]) < 1e-6  # the lesson's "vanishing" button
+    assert first_over_last(pressed["exploding"]) > 1e2  # and its "exploding" one
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_every_classroom_word_the_scripts_name_exists(lang):
-    """Keys the lesson's scripts hold as data (row labels, widget words), not only in t("…") calls."""
+def test_every_classroom_word_the_scripts_name_exists(lang, script_strings):
+    """Keys the lesson's scripts hold as data (row labels, widget words), not only in t("…") calls: every
+    string of theirs (as a JavaScript parser reads them) that has the form of such a key."""
     words = json.loads((STATIC_DIR / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
-    scripts = [*(STATIC_DIR / "js" / "lesson").glob("*.js"), STATIC_DIR / "js" / "share.js"]
+    scripts = [path for path in script_strings if path.startswith("lesson/") or path == "share.js"]
     named = set()
-    for script in scripts:
-        named |= set(
-            re.findall(r'"((?:lesson|classroom|keys)\.[\w.-]+)"', script.read_text(encoding="utf-8"))
-        )
+    for path in scripts:
+        named |= {
+            s
+            for s in script_strings[path]["strings"]
+            if re.fullmatch(r"(?:lesson|classroom|keys)\.[\w.-]+", s)
+        }
     assert len(named) > 40
     assert sorted(named - set(words)) == []

@@ -14,9 +14,26 @@ def test_meta_lists_kinds_tasks_presets_parameters_and_limits(client):
     assert "T" in adding["params"]
     assert [p["name"] for p in meta["presets"]] == list(PRESETS)
     assert set(meta["parameters"]) == {"trace", "train", "gradcheck"}
-    assert meta["parameters"]["trace"] == parameters(TraceConfig)
+    trace = meta["parameters"]["trace"]
+    assert {
+        name: {k: v for k, v in spec.items() if k != "key"} for name, spec in trace.items()
+    } == parameters(TraceConfig)
     assert meta["parameters"]["trace"]["T"]["maximum"] == 500
     assert meta["limits"]["work_budget"] > 0 and meta["limits"]["max_concurrent"] >= 1
+
+
+def test_each_parameter_has_its_link_key(client):
+    """A field several requests share with one spec is one key; the training batch differs, so it has its own."""
+    params = client.get("/api/meta").json()["parameters"]
+    keys = {
+        endpoint: {name: spec["key"] for name, spec in fields.items()} for endpoint, fields in params.items()
+    }
+    assert (
+        keys["train"]["batch"] == "train_batch"
+        and keys["trace"]["batch"] == keys["gradcheck"]["batch"] == "batch"
+    )
+    renamed = {(e, n): k for e, fields in keys.items() for n, k in fields.items() if k != n}
+    assert renamed == {("train", "batch"): "train_batch"}
 
 
 def test_presets_endpoints(client):

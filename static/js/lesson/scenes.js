@@ -10,6 +10,10 @@
 //           per line, written in the notation of lesson/math.js and shown as MathML
 // widget    what the scene adds to the panel (lesson/widgets.js): the diagram, live values, an animation…
 // gate      for the gate scenes, which LSTM gate
+// buttons   for the radius scene, its buttons: {id (words lesson.radius.<id>), set (the trace fields it sets)}
+// beside    for the truncation scene, the trace drawn beside the scene's own: its request with these fields
+//
+// The export (app/export/views.py) reads `buttons` and `beside` too: its file holds what they ask for.
 //
 // Scene numbers in the URL (`?lesson=4`) count from 1 in this order.
 

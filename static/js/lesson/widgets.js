@@ -189,10 +189,12 @@ function radiusWidget(env) {
     env.change("spectral_radius", value);
     rho.sync();
   };
-  const presets = el("div", { class: "lesson-player-buttons" }, [
-    button(env.t("lesson.radius.vanishing"), () => set(0.9), { home: env.home, id: "lesson-vanishing" }),
-    button(env.t("lesson.radius.exploding"), () => set(2), { home: env.home, id: "lesson-exploding" }),
-  ]);
+  // The scene's buttons (scenes.json): each sets ρ, e.g. 0.9 for "vanishing" and 2 for "exploding".
+  const presets = el(
+    "div",
+    { class: "lesson-player-buttons" },
+    env.scene.buttons.map((b) => button(env.t(`lesson.radius.${b.id}`), () => set(b.set.spectral_radius), { home: env.home, id: `lesson-${b.id}` })),
+  );
   return {
     element: el("div", { class: "lesson-controls" }, [rho.element, presets, readout]),
     update(trace) {
@@ -229,7 +231,7 @@ function truncateWidget(env) {
       latest = trace;
       k.input.max = trace.sizes.T;
       k.sync();
-      const request = { ...env.state.request("trace"), truncate: null };
+      const request = { ...env.state.request("trace"), ...env.scene.beside[0] }; // full BPTT (scenes.json)
       const key = JSON.stringify(request);
       if (!full.has(key)) full.set(key, trace.config.truncate ? getTrace(request) : Promise.resolve(trace));
       try {
