@@ -53,7 +53,7 @@ bundle: node_modules/.package-lock.json
 	npm run --silent bundle
 
 # Plotly.js's cartesian bundle, vendored from the npm package package.json pins, which must be the plotly.js
-# version that the plotly Python package bundles (tests/web/test_vendor.py compares them).
+# version that the plotly Python package bundles (tests/web/routes/test_vendor.py compares them).
 CARTESIAN := app/vendor/plotly.js-cartesian-dist-min
 vendor: node_modules/.package-lock.json
 	for f in plotly-cartesian.min.js LICENSE README.md package.json; do \

@@ -10,33 +10,21 @@ from app import __version__
 from app.blas import single_threaded_blas
 from app.paths import STATIC_DIR
 from app.settings import Settings, settings_or_exit
-from app.web import (
-    classroom,
-    errors,
-    export,
-    gradcheck,
-    health,
-    meta,
-    openapi,
-    pages,
-    sequences,
-    trace,
-    train,
-    vendor,
-    weights,
-)
-from app.web.body_limit import BodyLimit
-from app.web.cache import ResultCache
-from app.web.disconnect import CancelOnDisconnect
-from app.web.encode import GZIP_LEVEL
-from app.web.head import HeadAsGet
-from app.web.hosts import TrustedHosts
-from app.web.limits import ComputeLimiter
+from app.web.infrastructure import errors, openapi
+from app.web.infrastructure.body_limit import BodyLimit
+from app.web.infrastructure.cache import ResultCache
+from app.web.infrastructure.disconnect import CancelOnDisconnect
+from app.web.infrastructure.encode import GZIP_LEVEL
+from app.web.infrastructure.head import HeadAsGet
+from app.web.infrastructure.hosts import TrustedHosts
+from app.web.infrastructure.limits import ComputeLimiter
+from app.web.infrastructure.parent import exit_with_parent
+from app.web.infrastructure.qr_process import QRDrawer
+from app.web.infrastructure.security import SecurityHeaders
 from app.web.live import routes as live
 from app.web.live.session import store_at_start
-from app.web.parent import exit_with_parent
-from app.web.qr_process import QRDrawer
-from app.web.security import SecurityHeaders
+from app.web.payloads import sequences, weights
+from app.web.routes import classroom, export, gradcheck, health, meta, pages, trace, train, vendor
 
 
 @asynccontextmanager

@@ -38,13 +38,13 @@ def free_port() -> int:
 def serve_process(
     env: dict[str, str] | None = None, files: int | None = None, timeout: float = 60.0
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Run the app as `gradflow serve` does (uvicorn with app.web.connections' protocol) on a free port of
+    """Run the app as `gradflow serve` does (uvicorn with app.web.infrastructure.connections' protocol) on a free port of
     127.0.0.1, with `env` added to the environment and, when `files` is given, that file limit (POSIX only);
     yields (base URL, process) once it answers, stops it on exit. Its error output goes to this process's."""
     port = free_port()
     command = [
         sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-        "--http", "app.web.connections:GuardedProtocol",
+        "--http", "app.web.infrastructure.connections:GuardedProtocol",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
 
@@ -149,7 +149,7 @@ def _timed(client: httpx.Client, body: dict) -> float:
 
 
 def run(quick: bool) -> dict:
-    from app.web.presets import PRESETS
+    from app.web.payloads.presets import PRESETS
 
     cold_n, cached_n = (10, 100) if quick else (40, 500)
     with serve() as base, httpx.Client(base_url=base, timeout=60.0) as client:

@@ -14,8 +14,8 @@ import time
 from app.bench import progress
 from app.bench.core_speed import blas_threads
 from app.core.train import train
-from app.web.presets import DEFAULT_TRAIN_PRESET, train_preset
-from app.web.train_run import core_config
+from app.web.payloads.presets import DEFAULT_TRAIN_PRESET, train_preset
+from app.web.payloads.train_run import core_config
 
 SEEDS = (0, 1, 2, 3, 4)
 TARGET_SECONDS = 10.0

@@ -1,6 +1,6 @@
 """live_class: one laptop's server and a class of students following it (issue #15), measured.
 
-A uvicorn process of its own on 127.0.0.1 (app.web.connections' protocol, as `gradflow serve` runs it)
+A uvicorn process of its own on 127.0.0.1 (app.web.infrastructure.connections' protocol, as `gradflow serve` runs it)
 holds one live class; this process plays the teacher and STUDENTS students, each student an event stream
 on a raw asyncio connection (lighter than an HTTP client library, so the figures are the server's):
 

@@ -19,8 +19,8 @@ from app.bench import progress
 from app.bench.core_speed import blas_threads, thread_settings
 from app.core.init import KINDS
 from app.core.train import train
-from app.web.presets import DEFAULT_TRAIN_PRESET, PRESETS, train_preset
-from app.web.train_run import core_config
+from app.web.payloads.presets import DEFAULT_TRAIN_PRESET, PRESETS, train_preset
+from app.web.payloads.train_run import core_config
 
 SNAPSHOT_EVERY = 10
 TARGET_OVERHEAD_PCT = 20.0

@@ -126,8 +126,8 @@ def _plans(args: argparse.Namespace):
 
     if args.preset:
         # imported here so that other subcommands start without the web layer
-        from app.web.presets import train_preset
-        from app.web.train_run import core_config
+        from app.web.payloads.presets import train_preset
+        from app.web.payloads.train_run import core_config
 
         config = core_config(train_preset(args.preset)).with_(seed=args.seed)
         if args.task not in (None, config.task):

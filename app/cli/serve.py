@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        http="app.web.connections:GuardedProtocol",  # header timeout and connection bound
+        http="app.web.infrastructure.connections:GuardedProtocol",  # header timeout and connection bound
         log_level="info",
     )
     return 0
@@ -82,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
 def start_class(settings: Settings, url: str) -> str:
     """Choose the start-up session's id and secret, pass them to the app, print the links; returns the
     teacher's link."""
-    from app.web.classroom import classroom_urls
     from app.web.live.routes import start_warning
     from app.web.live.session import AT_START, new_id, new_secret
+    from app.web.routes.classroom import classroom_urls
 
     session_id, secret = new_id(), new_secret()
     os.environ[AT_START] = f"{session_id}:{secret}"

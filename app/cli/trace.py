@@ -68,9 +68,9 @@ def build(args: argparse.Namespace):
     from pydantic import ValidationError
 
     from app.core.torch_import import load_weights
+    from app.web.payloads.trace_payload import prepare
+    from app.web.payloads.weights import digest_of
     from app.web.schemas import TraceConfig
-    from app.web.trace_payload import prepare
-    from app.web.weights import digest_of
 
     data = args.weights.read_bytes()
     imported = load_weights(data, args.weights.name, nonlinearity=args.activation, readout=args.readout)
@@ -124,10 +124,10 @@ def build(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     from app.blas import single_threaded_blas
     from app.core.torch_import import WeightsError
-    from app.web.encode import EncodedJSON
-    from app.web.errors import ConfigError
-    from app.web.sequences import input_task
-    from app.web.trace_payload import trace_payload
+    from app.web.infrastructure.encode import EncodedJSON
+    from app.web.infrastructure.errors import ConfigError
+    from app.web.payloads.sequences import input_task
+    from app.web.payloads.trace_payload import trace_payload
 
     single_threaded_blas()
     try:

@@ -1,1 +1,3 @@
-"""The web layer: FastAPI routers (one per area), request schemas and the page. Imports app.core, never the reverse."""
+"""The web layer by role: routes/ (thin routers), payloads/ (what they compute and send), infrastructure/
+(how requests are served), live/ (the live class: its routes, sessions and questions together), and
+schemas.py, the request schemas all of them read. Imports app.core, never the reverse."""

@@ -24,7 +24,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.core.tasks import TASKS, text
-from app.web.errors import ConfigError
+from app.web.infrastructure.errors import ConfigError
 
 Kind = Literal["rnn", "lstm", "gru"]
 TaskName = Literal[tuple(TASKS)]  # type: ignore[valid-type]  # the registry is the list of tasks

@@ -1,6 +1,6 @@
 // The numbers a preset's words quote, read off the payloads the page already has. A preset's
 // `quantities` (static/lesson/presets.json, served by /api/presets) name them; its words say `{name}`
-// where one goes. app/web/claims.py reads the same definitions and the tests check every claim made
+// where one goes. app/web/payloads/claims.py reads the same definitions and the tests check every claim made
 // with them, so a number on screen is always the one the tests checked, never typed into a sentence.
 
 function curve(cell, field) {

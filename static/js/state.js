@@ -20,7 +20,7 @@ export const PAGE_PARAMS = {
 /**
  * One row per parameter: the meta's spec, whose `key` is its name in the page's URL, plus `name` (its name in
  * the API's requests) and `endpoints` (the requests that carry it). The server names the keys (link_keys in
- * app/web/meta.py): a field that two endpoints share with the same spec is one parameter (T, H, seed…); a
+ * app/web/routes/meta.py): a field that two endpoints share with the same spec is one parameter (T, H, seed…); a
  * field whose spec differs is two: the training batch (examples per step, up to 256) is not the traced batch
  * (up to 64), so the page calls it `train_batch`.
  */

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app.web.presets import SCENES
+from app.web.payloads.presets import SCENES
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-# SCENES: the scenes the page gets from /api/meta, in order (app.web.presets)
+# SCENES: the scenes the page gets from /api/meta, in order (app.web.payloads.presets)
 
 
 def wait_scene(page, n: int) -> None:

@@ -58,7 +58,7 @@ def test_experiment_copy_varies_the_delay(tmp_path, capsys):
 
 
 def test_experiment_runs_a_preset_side_by_side(tmp_path, capsys, monkeypatch):
-    from app.web import presets
+    from app.web.payloads import presets
 
     lesson = presets.PRESETS["lstm-learns"]
     tiny = {**lesson, "train": {**lesson["train"], "T": 6, "H": 3, "steps": 12, "test_size": 8}}

@@ -8,7 +8,7 @@ import pytest
 
 from app.cli import main
 from app.core.torch_import import build_model, load_weights
-from tests.web.test_weights import D, H, K, npz, state_dict
+from tests.web.payloads.test_weights import D, H, K, npz, state_dict
 
 
 @pytest.fixture

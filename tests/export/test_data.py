@@ -10,7 +10,7 @@ from app.export import export_html
 from app.export.data import ExportError, collect, parse_events
 from app.export.views import View, views_for
 from app.main import create_app
-from app.web.presets import PRESETS
+from app.web.payloads.presets import PRESETS
 
 
 @pytest.fixture(scope="module")

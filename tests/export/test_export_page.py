@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from app.export.page import DATA_ID
 from app.main import create_app
 from app.paths import STATIC_DIR
-from app.web.presets import PRESETS, SCENES
+from app.web.payloads.presets import PRESETS, SCENES
 
 SCENE_READY = """(n) => {
   const panel = document.getElementById('lesson-panel');

@@ -11,7 +11,7 @@ import pytest
 
 from app.export.views import query_of, request, views_for
 from app.paths import STATIC_DIR
-from app.web.presets import PRESETS, SCENES
+from app.web.payloads.presets import PRESETS, SCENES
 
 NODE = shutil.which("node")
 # main.js's start: the link, then its preset with the link's own values on top; then each request's body.

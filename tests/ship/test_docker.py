@@ -29,7 +29,7 @@ from packaging.utils import canonicalize_name
 
 from app import __version__
 from app.bench.api_latency import free_port
-from app.web.security import PAGE_CSP
+from app.web.infrastructure.security import PAGE_CSP
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_CACHE = Path(

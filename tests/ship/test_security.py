@@ -1,4 +1,4 @@
-"""app/web/security.py and the hardening around it: headers on every kind of response, no path traversal out
+"""app/web/infrastructure/security.py and the hardening around it: headers on every kind of response, no path traversal out
 of /static, content types that do not depend on the host, and templates that never echo a payload raw.
 
 Traversal attempts go over a real socket to a real uvicorn: an HTTP client library would normalise `..` and
@@ -24,9 +24,9 @@ import app.paths
 from app.bench.api_latency import free_port
 from app.main import create_app
 from app.paths import STATIC_DIR
-from app.web.pages import templates
-from app.web.security import COMMON_HEADERS, DOCS_CSP, PAGE_CSP, SecurityHeaders
-from app.web.vendor import plotly_url
+from app.web.infrastructure.security import COMMON_HEADERS, DOCS_CSP, PAGE_CSP, SecurityHeaders
+from app.web.routes.pages import templates
+from app.web.routes.vendor import plotly_url
 
 PAYLOAD = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -288,7 +288,7 @@ def test_content_types_without_the_hosts_mime_table():
     """Like the slim Docker image, which has no /etc/mime.types: only Python's table plus ours."""
     code = (
         "import mimetypes; mimetypes.init(files=[]);"
-        "from app.web.security import register_content_types; register_content_types();"
+        "from app.web.infrastructure.security import register_content_types; register_content_types();"
         "print(' '.join(mimetypes.guess_type('x' + e)[0] for e in ('.js', '.mjs', '.css', '.json', '.svg')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

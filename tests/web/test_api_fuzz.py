@@ -2,7 +2,7 @@
 
 Hundreds of generated requests per operation, valid and invalid alike: none may answer 5xx, every
 response must conform to the document (a declared status code, the declared content type, a body of the
-declared schema: app.web.openapi declares every error), every JSON body must parse strictly (no NaN or
+declared schema: app.web.infrastructure.openapi declares every error), every JSON body must parse strictly (no NaN or
 Infinity tokens), every 422 must carry its plain `message`, and every event stream must be well formed
 and end with done, stopped or failed. The app under test has a tiny work
 budget, so the requests the schema allows but the budget refuses come back as 422 at once and the ones it

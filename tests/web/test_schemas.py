@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.core.tasks import TASKS
-from app.web.errors import ConfigError
+from app.web.infrastructure.errors import ConfigError
 from app.web.schemas import TASK_PARAMS, GradcheckConfig, ModelConfig, TraceConfig, TrainConfig, parameters
 
 

@@ -1,22 +1,22 @@
 """The lesson's questions: which choice of a scene's question is correct, decided by the computation.
 
 A scene of static/lesson/scenes.json may carry `"question": {"choices": [{"id", "when": claim}, ...]}`
-(validated at start-up in app/web/presets.py). Nothing says which choice is right: each `when` is a claim
-over the scene preset's quantities (app/web/claims.py), and the correct choice is the one whose claim holds
+(validated at start-up in app/web/payloads/presets.py). Nothing says which choice is right: each `when` is a claim
+over the scene preset's quantities (app/web/payloads/claims.py), and the correct choice is the one whose claim holds
 on the preset's own payloads, computed through the result cache like every other request. The data is
-written so that exactly one holds (tests/web/test_questions.py evaluates them all).
+written so that exactly one holds (tests/web/live/test_questions.py evaluates them all).
 """
 
 import logging
 
 from fastapi import Request
 
-from app.web.claims import OPS, quantity
-from app.web.presets import PRESETS, SCENES
+from app.web.payloads.claims import OPS, quantity
+from app.web.payloads.presets import PRESETS, SCENES
+from app.web.payloads.train_run import start_payload
+from app.web.routes.trace import cached_trace
+from app.web.routes.train import cached_run
 from app.web.schemas import TraceConfig, TrainConfig
-from app.web.trace import cached_trace
-from app.web.train import cached_run
-from app.web.train_run import start_payload
 
 log = logging.getLogger("gradflow.api")
 

@@ -19,11 +19,10 @@ from sse_starlette.sse import SendTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
-from app.web.classroom import classroom_urls
-from app.web.connections import connection_bound
-from app.web.encode import dumps
-from app.web.errors import ConfigError, ErrorBody
-from app.web.limits import Busy
+from app.web.infrastructure.connections import connection_bound
+from app.web.infrastructure.encode import dumps
+from app.web.infrastructure.errors import ConfigError, ErrorBody
+from app.web.infrastructure.limits import Busy
 from app.web.live.questions import QUESTIONS, correct_choice
 from app.web.live.session import (
     MAX_STUDENTS,
@@ -35,6 +34,7 @@ from app.web.live.session import (
     Stream,
     TooFast,
 )
+from app.web.routes.classroom import classroom_urls
 
 log = logging.getLogger("gradflow.api")
 router = APIRouter(prefix="/api/class", tags=["class"])

@@ -24,7 +24,7 @@ from typing import Any
 
 from sse_starlette import ServerSentEvent
 
-from app.web.encode import dumps
+from app.web.infrastructure.encode import dumps
 
 MAX_SESSIONS = 4  # live sessions per server process
 MAX_STUDENTS = 250  # event streams per session

@@ -1,0 +1,1 @@
+"""How requests are served, whatever they ask: limits, caching, encoding, errors, guards and connections."""
