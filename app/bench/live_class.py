@@ -23,8 +23,8 @@ import time
 import httpx
 
 from app.bench import progress
-from app.bench.api_latency import percentile
-from app.bench.hostile import rss_mb, serve_guarded
+from app.bench.api_latency import percentile, serve_process
+from app.bench.hostile import rss_mb
 
 STUDENTS = 200
 CHANGES = 20
@@ -243,7 +243,7 @@ async def a_class(base: str, pid: int, students_n: int, changes: int) -> dict:
 def run(quick: bool, students: int | None = None, changes: int | None = None) -> dict:
     students = students or (50 if quick else STUDENTS)
     changes = changes or (5 if quick else CHANGES)
-    with serve_guarded() as (base, process):
+    with serve_process() as (base, process):
         result = asyncio.run(a_class(base, process.pid, students, changes))
     answers = result["answers"]
     result["targets"] = {"view_p99_ms": TARGET_P99_MS, "answers_s": TARGET_ANSWERS_S}
