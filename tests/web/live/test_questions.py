@@ -2,6 +2,8 @@
 choice's claim holds, and a live class's reveal reports that one; malformed question data is refused at
 start-up."""
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -118,3 +120,39 @@ def test_a_reveal_computes_the_answer_when_the_server_was_busy_as_the_question_w
             limiter.release()
         answer = client.post(f"/api/class/{sid}/questions/{qid}/reveal", headers=key)
         assert answer.status_code == 200 and answer.json()["correct"] == "thirty"
+
+
+# A question states the scene's settings in its words ("T = 30", "ρ = 0.9", "k = 10", "600 updates"): they are
+# the scene preset's own, in both languages, so the words cannot drift from what the computation uses.
+SETTING_WORDS = {
+    "T": r"\bT = (\d+)",
+    "spectral_radius": r"ρ = (\d+(?:\.\d+)?)",
+    "truncate": r"\bk = (\d+)",
+    "updates": r"(\d+) (?:training )?updates|(\d+)번 갱신",
+}
+
+
+def setting_of(preset: dict, name: str) -> float:
+    trace, train = preset.get("trace") or {}, preset.get("train") or {}
+    if name == "updates":
+        return trace.get("trained_steps") or train["steps"]
+    return trace[name] if name in trace else train[name]
+
+
+@pytest.mark.parametrize("scene", sorted(QUESTIONS))
+def test_the_settings_a_question_states_are_its_presets(scene):
+    preset = PRESETS[PRESET_OF[scene]]
+    quoted = {}
+    for lang in LANGUAGES:
+        text = words(lang)[f"lesson.scene.{scene}.question"]
+        found = {
+            name: sorted(float(next(g for g in m.groups() if g)) for m in re.finditer(pattern, text))
+            for name, pattern in SETTING_WORDS.items()
+        }
+        assert any(found.values()), f"{lang} {scene}: no setting found in its words"
+        for name, values in found.items():
+            for value in values:
+                assert value == setting_of(preset, name), f"{lang} {scene}: {name} = {value}"
+        digits = sorted(re.findall(r"\d+(?:\.\d+)?", text))
+        quoted[lang] = digits
+    assert quoted["en"] == quoted["ko"], f"{scene}: en and ko quote different numbers {quoted}"
