@@ -2673,7 +2673,7 @@
       );
       return item;
     });
-    const answered = tally ? shown.students === null || shown.students === void 0 ? t("live.answers", { n: formatNumber(answers, 6) }) : t("live.answers_of", { n: formatNumber(answers, 6), students: formatNumber(shown.students, 6) }) : "";
+    const answered = tally ? shown.students === null || shown.students === void 0 || shown.students < answers ? t("live.answers", { n: formatNumber(answers, 6) }) : t("live.answers_of", { n: formatNumber(answers, 6), students: formatNumber(shown.students, 6) }) : "";
     box.replaceChildren(
       el("h2", { class: "live-q-text", id: "live-question-text", text: questionText(question) }),
       el("ol", { class: "live-choices", "data-voting": voting ? "true" : "false" }, items),
@@ -3192,6 +3192,13 @@
       this.message = "";
       const bar = $("live-bar");
       if (bar) new ResizeObserver(() => document.documentElement.style.setProperty("--live-bar-height", `${bar.offsetHeight}px`)).observe(bar);
+      if (this.box) {
+        new ResizeObserver(() => {
+          const gap = this.box.hidden ? 0 : parseFloat(getComputedStyle(this.box.parentElement).rowGap) || 0;
+          const height = this.box.hidden ? 0 : this.box.offsetHeight + gap;
+          document.documentElement.style.setProperty("--live-question-height", `${height}px`);
+        }).observe(this.box);
+      }
       this.wire();
     }
     get state() {
@@ -4257,7 +4264,7 @@
     }
     for (const [key, value] of Object.entries(page.state.values)) if (!page.state.table[key].endpoints.length) values2[key] = value;
     const query = page.state.toQuery(values2);
-    history.replaceState(null, "", query ? `?${query}` : location.pathname);
+    history.replaceState(null, "", (query ? `?${query}` : location.pathname) + location.hash);
     announce("url");
   }
   function onChange(key, value) {

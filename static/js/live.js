@@ -36,6 +36,14 @@ class Live {
     // the bar sticks to the top of the window: what scrolls to the top stops under it (live.css)
     const bar = $("live-bar");
     if (bar) new ResizeObserver(() => document.documentElement.style.setProperty("--live-bar-height", `${bar.offsetHeight}px`)).observe(bar);
+    // a revealed question stays above the scene: a projected scene is that much (and the grid's gap) shorter
+    if (this.box) {
+      new ResizeObserver(() => {
+        const gap = this.box.hidden ? 0 : parseFloat(getComputedStyle(this.box.parentElement).rowGap) || 0;
+        const height = this.box.hidden ? 0 : this.box.offsetHeight + gap;
+        document.documentElement.style.setProperty("--live-question-height", `${height}px`);
+      }).observe(this.box);
+    }
     this.wire();
   }
 

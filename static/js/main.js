@@ -245,7 +245,8 @@ function writeURL() {
   }
   for (const [key, value] of Object.entries(page.state.values)) if (!page.state.table[key].endpoints.length) values[key] = value;
   const query = page.state.toQuery(values);
-  history.replaceState(null, "", query ? `?${query}` : location.pathname);
+  // the fragment is not the page's state: kept (a teacher's #teach=… is read after the first URL is written)
+  history.replaceState(null, "", (query ? `?${query}` : location.pathname) + location.hash);
   announce("url"); // a live class's teacher sends the view on (live/teacher.js)
 }
 

@@ -263,6 +263,18 @@ def test_live_class_follow_ask_reveal_end(browser, guard, server_url):
         teacher.wait_for_selector("#live-question[data-state='revealed']")
         correct = teacher.get_attribute(".live-choice[data-correct='true']", "data-choice")
         assert correct == "tiny"  # computed by the server from the scene's trace
+        # on the projector the revealed tally is a strip, and the scene it was about is back under it, on screen
+        teacher.set_viewport_size({"width": 1920, "height": 1080})
+        teacher.wait_for_function(
+            "() => document.getElementById('live-question').offsetHeight < 0.25 * innerHeight"
+        )
+        teacher.wait_for_function(
+            "() => document.querySelector('#lesson-figure .main-svg')?.getBoundingClientRect().height > 300"
+        )
+        figure = teacher.locator("#lesson-figure").bounding_box()
+        assert figure and 0 < figure["y"] and figure["y"] + figure["height"] <= 1080
+        teacher.screenshot(path=SHOTS / "live-teacher-reveal-1920x1080.png")
+        teacher.set_viewport_size({"width": 1280, "height": 720})
         for s, mine in ((a, "more"), (b, "tiny"), (c, "tiny")):
             s.wait_for_selector("#live-question[data-state='revealed']")
             assert s.get_attribute(".live-choice[data-correct='true']", "data-choice") == correct

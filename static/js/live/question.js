@@ -62,8 +62,9 @@ export function drawQuestion(box, shown) {
     );
     return item;
   });
+  // answers from devices that have left (or never followed) can outnumber the students following now
   const answered = tally
-    ? shown.students === null || shown.students === undefined
+    ? shown.students === null || shown.students === undefined || shown.students < answers
       ? t("live.answers", { n: formatNumber(answers, 6) })
       : t("live.answers_of", { n: formatNumber(answers, 6), students: formatNumber(shown.students, 6) })
     : "";
