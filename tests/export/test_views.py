@@ -3,17 +3,13 @@ on top, the training batch under its own key, a lesson link starting from its sc
 lesson scene's widget asks for, from the scenes' data. The page's own state (static/js/state.js, run in
 Node.js) must ask the API for the same configurations."""
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
 from app.export.views import query_of, request, views_for
 from app.paths import STATIC_DIR
 from app.web.payloads.presets import PRESETS, SCENES
+from tests.node import module_url, run_module_script
 
-NODE = shutil.which("node")
 # main.js's start: the link, then its preset with the link's own values on top; then each request's body.
 PAGE = """
 import { State, buildTable } from %s;
@@ -129,8 +125,6 @@ def test_an_unknown_preset_is_refused(meta):
 
 def test_the_page_asks_for_the_same_configurations(meta):
     """The page's state (state.js) and the export read a link to the same whole configurations."""
-    if NODE is None:
-        pytest.fail("the page's state needs Node.js to be tested (apt-get install nodejs)")
     links = [
         "preset=vanishing&spectral_radius=1.2&lang=ko",
         "preset=lstm-learns&train_batch=16&batch=4",
@@ -138,16 +132,9 @@ def test_the_page_asks_for_the_same_configurations(meta):
         "T=40&cells=rnn&cells=gru&truncate=&seed=7&lr=0.05",
         "task=copy&H=24&forget_bias=0&snapshot_every=5",
     ]
-    module = json.dumps((STATIC_DIR / "js" / "state.js").as_uri())
-    done = subprocess.run(
-        [NODE, "--input-type=module", "-e", PAGE % module],
-        input=json.dumps({"meta": meta, "links": links}),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    for query, page in zip(links, json.loads(done.stdout), strict=True):
+    script = PAGE % module_url(STATIC_DIR / "js" / "state.js")
+    pages = run_module_script(script, {"meta": meta, "links": links}, "the page's state")
+    for query, page in zip(links, pages, strict=True):
         (view,) = link(meta, query)
         assert whole(meta, "trace", page["trace"]) == view.trace, query
         assert whole(meta, "gradcheck", page["gradcheck"]) == view.gradcheck, query

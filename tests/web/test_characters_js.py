@@ -4,15 +4,13 @@ probability and the true next character, read from the API's own payload."""
 
 import json
 import re
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
 
 from app.paths import STATIC_DIR
+from tests.node import module_url, run_module_script
 
-NODE = shutil.which("node")
 SENTENCE = "LSTM은 기억한다 the cell"
 VISIBLE = {" ": "␣", "\n": "↵"}  # blanks drawn as signs, as the page does
 SCRIPT = """
@@ -39,22 +37,11 @@ process.stdin.on("end", () => {
 
 
 def charts_of(trace: dict) -> dict:
-    if NODE is None:
-        pytest.fail("the page's charts need Node.js to be tested (apt-get install nodejs)")
     js = STATIC_DIR / "js" / "charts"
     names = {
-        name: json.dumps((js / f"{name}.js").as_uri())
-        for name in ("characters", "flow", "hidden", "gates", "error")
+        name: module_url(js / f"{name}.js") for name in ("characters", "flow", "hidden", "gates", "error")
     }
-    done = subprocess.run(
-        [NODE, "--input-type=module", "-e", SCRIPT % names],
-        input=json.dumps(trace),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return run_module_script(SCRIPT % names, trace, "the page's charts")
 
 
 @pytest.fixture(scope="module")

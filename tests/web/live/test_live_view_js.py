@@ -4,14 +4,10 @@ last snapshot whole for the headline, and keep the curves' numbers to three sign
 
 import json
 import math
-import shutil
-import subprocess
-
-import pytest
 
 from app.paths import STATIC_DIR
+from tests.node import module_url, run_module_script
 
-NODE = shutil.which("node")
 SCRIPT = """
 import { packRun, classQuery } from %s;
 let input = "";
@@ -28,18 +24,8 @@ BUDGET = 24_000  # view.js's TRAIN_BUDGET; the snapshots' share of it, plus a fe
 
 
 def run_node(data: dict) -> dict:
-    if NODE is None:
-        pytest.fail("the page's live view needs Node.js to be tested (apt-get install nodejs)")
-    module = json.dumps((STATIC_DIR / "js" / "live" / "view.js").as_uri())
-    done = subprocess.run(
-        [NODE, "--input-type=module", "-e", SCRIPT % module],
-        input=json.dumps(data),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    script = SCRIPT % module_url(STATIC_DIR / "js" / "live" / "view.js")
+    return run_module_script(script, data, "the page's live view")
 
 
 def three_digits(x):

@@ -2,18 +2,15 @@
 app/web/payloads/claims.py. Both read the same definitions, and here they must give the same numbers for every
 quantity of every traced preset (run in Node.js, which the page's bundling needs too)."""
 
-import json
 import math
-import shutil
-import subprocess
 
 import pytest
 
 from app.paths import STATIC_DIR
 from app.web.payloads.claims import about_training, quantity
 from app.web.payloads.presets import PRESETS, quoted
+from tests.node import module_url, run_module_script
 
-NODE = shutil.which("node")
 SCRIPT = """
 import { quantity, fillQuantities } from %s;
 let input = "";
@@ -30,18 +27,8 @@ process.stdin.on("end", () => {
 
 
 def run_node(cases: list[dict]) -> list[dict]:
-    if NODE is None:
-        pytest.fail("the page's claims need Node.js to be tested (apt-get install nodejs)")
-    module = json.dumps((STATIC_DIR / "js" / "claims.js").as_uri())
-    done = subprocess.run(
-        [NODE, "--input-type=module", "-e", SCRIPT % module],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    script = SCRIPT % module_url(STATIC_DIR / "js" / "claims.js")
+    return run_module_script(script, cases, "the page's claims")
 
 
 def test_the_page_reads_the_same_numbers_as_the_tests(client):
