@@ -828,13 +828,11 @@
   }
 
   // static/js/charts/error.js
-  function stepError(trace, ctx) {
-    const title = ctx.t("chart.error.title");
-    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
-    const data = Object.entries(trace.cells).map(([kind, cell]) => {
+  function stepLossBars(trace, ctx, nameKey) {
+    return Object.entries(trace.cells).map(([kind, cell]) => {
       const y = values(cell.step_loss);
       if (!y) return null;
-      const name = ctx.t("chart.error.trace", { cell: kindName(ctx, kind) });
+      const name = ctx.t(nameKey, { cell: kindName(ctx, kind) });
       return {
         type: "bar",
         name,
@@ -845,6 +843,11 @@
         hovertemplate: `${name}<br>t = %{x}: %{y:.4~g}<extra></extra>`
       };
     }).filter(Boolean);
+  }
+  function stepError(trace, ctx) {
+    const title = ctx.t("chart.error.title");
+    if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+    const data = stepLossBars(trace, ctx, "chart.error.trace");
     const loss = trace.config?.loss === "ce" ? "chart.error.y_ce" : "chart.error.y_mse";
     return { data, layout: baseLayout(ctx, { title, x: ctx.t("axis.t"), y: ctx.t(loss), barmode: "group", bargap: 0.15, hovermode: "closest" }) };
   }
@@ -1886,19 +1889,7 @@
     const title = ctx.t("lesson.steploss.title");
     const cells = Object.entries(trace?.cells || {});
     if (!cells.length) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
-    const data = cells.map(([kind2, cell2]) => {
-      const name = ctx.t("lesson.steploss.trace", { cell: kindName(ctx, kind2) });
-      const y = values(cell2.step_loss) || [];
-      return {
-        type: "bar",
-        name,
-        meta: { cell: kind2, field: "step_loss" },
-        x: steps(y.length),
-        y,
-        marker: { color: COLORS[kind2] },
-        hovertemplate: `${name}<br>t = %{x}: %{y:.4~g}<extra></extra>`
-      };
-    });
+    const data = stepLossBars(trace, ctx, "lesson.steploss.trace");
     const chars = targetCharacters(trace);
     const layout = baseLayout(ctx, {
       title,

@@ -4,14 +4,13 @@
 
 import { COLORS, baseLayout, emptyFigure, kindName, steps, values } from "./common.js";
 
-export function stepError(trace, ctx) {
-  const title = ctx.t("chart.error.title");
-  if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
-  const data = Object.entries(trace.cells)
+/** One bar trace per cell that has E_t: its error at every step, named by the words `nameKey` (with {cell}). */
+export function stepLossBars(trace, ctx, nameKey) {
+  return Object.entries(trace.cells)
     .map(([kind, cell]) => {
       const y = values(cell.step_loss);
       if (!y) return null;
-      const name = ctx.t("chart.error.trace", { cell: kindName(ctx, kind) });
+      const name = ctx.t(nameKey, { cell: kindName(ctx, kind) });
       return {
         type: "bar",
         name,
@@ -23,6 +22,12 @@ export function stepError(trace, ctx) {
       };
     })
     .filter(Boolean);
+}
+
+export function stepError(trace, ctx) {
+  const title = ctx.t("chart.error.title");
+  if (!trace?.cells) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
+  const data = stepLossBars(trace, ctx, "chart.error.trace");
   const loss = trace.config?.loss === "ce" ? "chart.error.y_ce" : "chart.error.y_mse";
   return { data, layout: baseLayout(ctx, { title, x: ctx.t("axis.t"), y: ctx.t(loss), barmode: "group", bargap: 0.15, hovermode: "closest" }) };
 }

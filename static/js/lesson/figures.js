@@ -3,6 +3,7 @@
 // Every number drawn is the API's; nothing here computes model math.
 
 import { COLORS, REFERENCE, baseLayout, emptyFigure, heatmap, kindName, lineWidth, scale, steps, subplots, values } from "../charts/common.js";
+import { stepLossBars } from "../charts/error.js";
 import { followedUnit } from "../claims.js";
 
 /** [lo, hi] in decades for a log axis that fits the positive values, with `headroom` decades above. */
@@ -45,19 +46,7 @@ export function stepLossFigure(trace, ctx) {
   const title = ctx.t("lesson.steploss.title");
   const cells = Object.entries(trace?.cells || {});
   if (!cells.length) return emptyFigure(ctx, title, ctx.t("chart.no_data"));
-  const data = cells.map(([kind, cell]) => {
-    const name = ctx.t("lesson.steploss.trace", { cell: kindName(ctx, kind) });
-    const y = values(cell.step_loss) || [];
-    return {
-      type: "bar",
-      name,
-      meta: { cell: kind, field: "step_loss" },
-      x: steps(y.length),
-      y,
-      marker: { color: COLORS[kind] },
-      hovertemplate: `${name}<br>t = %{x}: %{y:.4~g}<extra></extra>`,
-    };
-  });
+  const data = stepLossBars(trace, ctx, "lesson.steploss.trace");
   const chars = targetCharacters(trace);
   const layout = baseLayout(ctx, {
     title,
